@@ -1,0 +1,7 @@
+data "confluence_space" "engineering" {
+  key = "ENG"
+}
+
+output "engineering_space_id" {
+  value = data.confluence_space.engineering.id
+}

@@ -1,0 +1,57 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// captureString is a state check that copies a string attribute out of the state, so later steps and the
+// destroy check can look the object up through the API.
+type captureString struct {
+	address string
+	path    tfjsonpath.Path
+	into    *string
+}
+
+// CaptureString records the string at path of the resource at address into *into.
+func CaptureString(address string, path tfjsonpath.Path, into *string) statecheck.StateCheck {
+	return captureString{address: address, path: path, into: into}
+}
+
+func (c captureString) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("no state to read %s from", c.address)
+		return
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address != c.address {
+			continue
+		}
+		v, err := tfjsonpath.Traverse(r.AttributeValues, c.path)
+		if err != nil {
+			resp.Error = err
+			return
+		}
+		s, ok := v.(string)
+		if !ok {
+			resp.Error = fmt.Errorf("%s.%s is %T, not a string", c.address, c.path, v)
+			return
+		}
+		*c.into = s
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the state", c.address)
+}
+
+// checkFunc is a state check that asks the API, not the state, whether the world looks as expected.
+type checkFunc func(context.Context) error
+
+// CheckAPI runs f after a step is applied; f usually reads the emulator through its API.
+func CheckAPI(f func(context.Context) error) statecheck.StateCheck { return checkFunc(f) }
+
+func (f checkFunc) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(ctx)
+}

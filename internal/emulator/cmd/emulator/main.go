@@ -1,0 +1,102 @@
+// Command emulator runs the in-memory Atlassian Cloud on a loopback address and prints the provider
+// environment variables that point at it.
+//
+//	go run ./internal/emulator/cmd/emulator -addr 127.0.0.1:8080 -page-size 2
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "emulator:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends (SIGINT/SIGTERM in main).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts emulator.Options
+	addr := fs.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	envFile := fs.String("env-file", "", "also write the KEY=value lines to this file once listening")
+	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every API request, e.g. 50ms")
+	fs.Float64Var(&opts.ErrorRate, "error-rate", 0, "share (0..1) of API requests answered 503")
+	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests per second before 429 with Retry-After (0 = unlimited)")
+	fs.IntVar(&opts.PageSize, "page-size", 0, "cap on every page size the server returns (0 = API defaults)")
+	fs.DurationVar(&opts.PropagationDelay, "propagation-delay", 0, "lag before SCIM groups and role changes show in the Admin API")
+	fs.IntVar(&opts.ExtraSpaces, "spaces", 0, "number of extra generated classic spaces (GEN0001…)")
+	fs.Int64Var(&opts.Seed, "seed", 1, "seed of the error-rate randomness")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if opts.ErrorRate < 0 || opts.ErrorRate > 1 {
+		return fmt.Errorf("-error-rate must be between 0 and 1")
+	}
+
+	emu := emulator.New(opts)
+	base, err := emu.Serve(*addr)
+	if err != nil {
+		return err
+	}
+	lines := emu.Env(base)
+	if *envFile != "" {
+		if err := writeEnvFile(*envFile, lines); err != nil {
+			_ = emu.Close()
+			return err
+		}
+	}
+	out := bufio.NewWriter(stdout)
+	for _, l := range lines {
+		_, _ = fmt.Fprintln(out, l) // write errors surface at Flush
+	}
+	if err := out.Flush(); err != nil {
+		_ = emu.Close()
+		return err
+	}
+	_, _ = fmt.Fprintf(stderr, "# emulator listening on %s (Ctrl-C to stop)\n", base)
+
+	<-ctx.Done()
+	_, _ = fmt.Fprintln(stderr, "# emulator shutting down")
+	return emu.Close()
+}
+
+// writeEnvFile writes the lines atomically and readable by the owner only: they hold secrets.
+func writeEnvFile(path string, lines []string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".emulator-env-*")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.Remove(tmp.Name()) }() // fails harmlessly after the rename
+	if err := tmp.Chmod(0o600); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if _, err := tmp.WriteString(strings.Join(lines, "\n") + "\n"); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunPrintsEnvServesAndStops(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "emulator.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-page-size", "1", "-spaces", "2", "-latency", "1ms"}, &stdout, &stderr)
+	}()
+
+	var content []byte
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var err error
+		if content, err = os.ReadFile(envFile); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("env file never written; stderr: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st, _ := os.Stat(envFile); st.Mode().Perm() != 0o600 {
+		t.Errorf("env file mode %v, want 0600 (it holds secrets)", st.Mode().Perm())
+	}
+	env := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(content)), "\n") {
+		k, v, _ := strings.Cut(l, "=")
+		env[k] = v
+	}
+	if len(env) != 8 || !strings.HasPrefix(env["CONFLUENCE_SITE_URL"], "http://127.0.0.1:") {
+		t.Fatalf("env file: %s", content)
+	}
+	// stdout carries the same lines, flushed before the listener message.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stderr.String(), "listening on"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no listening line; stderr: %s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if stdout.String() != string(content) {
+		t.Errorf("stdout %q != env file %q", stdout.String(), content)
+	}
+	if !strings.Contains(stderr.String(), env["CONFLUENCE_SITE_URL"]) {
+		t.Errorf("stderr does not name the address: %s", stderr.String())
+	}
+
+	// The flags reach the emulator: -spaces adds GEN spaces, -page-size 1 caps pages.
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, env["CONFLUENCE_SITE_URL"]+"/wiki/api/v2/spaces?keys=GEN0002&limit=50", nil)
+	req.SetBasicAuth(env["CONFLUENCE_EMAIL"], env["CONFLUENCE_API_TOKEN"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	_, _ = body.ReadFrom(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body.String(), `"key":"GEN0002"`) {
+		t.Errorf("GEN0002 lookup: %d %s", resp.StatusCode, body.String())
+	}
+	req, _ = http.NewRequestWithContext(context.Background(), http.MethodGet, env["ATLASSIAN_SCIM_DIRECTORY_URL"]+"/Groups", nil)
+	req.Header.Set("Authorization", "Bearer "+env["ATLASSIAN_SCIM_API_KEY"])
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("SCIM with the printed key: %d", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after cancellation")
+	}
+	req, _ = http.NewRequestWithContext(context.Background(), http.MethodGet, env["CONFLUENCE_SITE_URL"]+"/_emulator/stats", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		_ = resp.Body.Close()
+		t.Error("still serving after shutdown")
+	}
+}
+
+func TestRunRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-error-rate", "2"}, {"-nope"}, {"extra"}} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, &out, &errOut); err == nil {
+			t.Errorf("run(%v) succeeded", args)
+		}
+	}
+}

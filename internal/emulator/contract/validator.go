@@ -1,0 +1,199 @@
+package contract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// Validator checks exchanges against the OpenAPI documents.
+type Validator struct {
+	dir string
+
+	mu      sync.Mutex
+	covered map[string]int // "spec METHOD /template" -> exchanges checked
+}
+
+// Load returns a Validator over the documents in SpecsDir, or skips the test with a message when
+// that folder is absent (a user's clone; the Makefile always sets the variable, and CI fails by
+// itself when the folder is missing). The documents are loaded (and patched) once per process;
+// the first use of each API pays for its document.
+func Load(t testing.TB) *Validator {
+	t.Helper()
+	dir, explicit, err := SpecsDir()
+	if err != nil {
+		t.Fatalf("contract: %v", err)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		from := "the default location"
+		if explicit {
+			from = EnvSpecsDir
+		}
+		t.Skipf("contract: Atlassian OpenAPI documents not found at %s (%s); set %s to the specs folder to run the contract checks", dir, from, EnvSpecsDir)
+	}
+	return &Validator{dir: dir, covered: map[string]int{}}
+}
+
+// Exchange is one request and its response.
+type Exchange struct {
+	Request      *http.Request // method, URL (path and query) and headers; the body is RequestBody
+	RequestBody  []byte
+	Status       int
+	Header       http.Header
+	ResponseBody []byte
+}
+
+// ErrNotAPI marks paths outside every document (such as /_emulator/...).
+var ErrNotAPI = errors.New("contract: path is not served by any Atlassian API")
+
+// Check validates the request and the response of one exchange. It returns nil when both fit the
+// operation the document defines, ErrNotAPI for paths no document covers, or an error describing
+// every violation.
+func (v *Validator) Check(ex Exchange) error {
+	s, ok := specForPath(ex.Request.URL.Path)
+	if !ok {
+		return ErrNotAPI
+	}
+	l, err := load(v.dir, s)
+	if err != nil {
+		return err
+	}
+	req := ex.Request.Clone(context.Background())
+	req.Body = io.NopCloser(bytes.NewReader(ex.RequestBody))
+	req.ContentLength = int64(len(ex.RequestBody))
+	req.Host = ""
+	req.URL.Host, req.URL.Scheme = "", ""
+	route, params, err := l.router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: no operation in the %s document: %w", ex.Request.Method, ex.Request.URL.Path, s.name, err)
+	}
+	v.mu.Lock()
+	v.covered[s.name+" "+route.Method+" "+route.Path]++
+	v.mu.Unlock()
+
+	in := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, // credentials are the emulator's business
+			MultiError:         true,
+		},
+	}
+	var problems []string
+	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+		problems = append(problems, "request: "+err.Error())
+	}
+	out := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in,
+		Status:                 ex.Status,
+		Header:                 ex.Header,
+		Body:                   io.NopCloser(bytes.NewReader(ex.ResponseBody)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		problems = append(problems, "response: "+err.Error())
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s %s → %d violates the %s document (%s %s):\n%s\nresponse body: %s",
+		ex.Request.Method, ex.Request.URL.RequestURI(), ex.Status, s.name, route.Method, route.Path,
+		strings.Join(problems, "\n"), truncate(ex.ResponseBody, 2000))
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}
+
+// Covered lists the operations checked so far ("spec METHOD /template"), sorted.
+func (v *Validator) Covered() []string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := make([]string, 0, len(v.covered))
+	for k := range v.covered {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// report fails t with err unless it is ErrNotAPI.
+func report(t testing.TB, err error) {
+	if err != nil && !errors.Is(err, ErrNotAPI) {
+		t.Errorf("contract: %v", err)
+	}
+}
+
+// Handler wraps a server handler (the emulator's) so every exchange through it is checked; a
+// violation fails t. Responses are buffered, then passed on unchanged.
+func (v *Validator) Handler(t testing.TB, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, vals := range rec.Header() {
+			w.Header()[k] = vals
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		report(t, v.Check(Exchange{Request: r, RequestBody: body, Status: rec.Code, Header: rec.Header(), ResponseBody: rec.Body.Bytes()}))
+	})
+}
+
+// Transport wraps a client transport (nil = http.DefaultTransport) so every exchange a client
+// makes is checked; a violation fails t.
+func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		var body []byte
+		out := req
+		if req.Body != nil {
+			var err error
+			if body, err = io.ReadAll(req.Body); err != nil {
+				return nil, err
+			}
+			_ = req.Body.Close()
+			// A RoundTripper must not modify the caller's request.
+			out = req.Clone(req.Context())
+			out.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		resp, err := next.RoundTrip(out)
+		if err != nil {
+			return resp, err
+		}
+		respBody, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(respBody))
+		report(t, v.Check(Exchange{Request: req, RequestBody: body, Status: resp.StatusCode, Header: resp.Header, ResponseBody: respBody}))
+		return resp, nil
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

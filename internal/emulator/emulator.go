@@ -1,0 +1,184 @@
+// Package emulator is an in-memory Atlassian Cloud: the SCIM user provisioning API, the Organizations
+// (Admin) API and the Confluence REST API served from one HTTP server, path-compatible with the real
+// hosts. It keeps state and enforces the rules of the real services (see the reference notes), so the
+// provider can be pointed at it by URL settings alone.
+package emulator
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options tunes the emulator's behaviour. The zero value is a fast, fault-free emulator.
+type Options struct {
+	Latency          time.Duration // added to every API request
+	ErrorRate        float64       // 0..1 share of API requests answered 503 (before any state change), in the API's error shape
+	RateLimit        float64       // requests/second over all API routes; above it 429 with Retry-After (seconds, >=1) in the API's error shape; 0 = off
+	PageSize         int           // when >0, caps every page size the server returns (SCIM count, cursor limits)
+	PropagationDelay time.Duration // lag before a SCIM group appears as an externally synced org group, and before role-assignment changes are visible
+	ExtraSpaces      int           // generated extra classic spaces (keys like "GEN0001") for scale runs
+	Seed             int64         // for the error-rate randomness (deterministic in tests)
+}
+
+// Credentials are the secrets and identifiers of one emulator instance. They are random per
+// instance, so tests cannot accidentally depend on fixed values.
+type Credentials struct {
+	OrgID, DirectoryID, CloudID string
+	AdminAPIKey, SCIMAPIKey     string
+	Email, APIToken             string // the seeded admin account's Confluence credentials (Basic auth)
+	AdminAccountID              string
+}
+
+// Emulator is one in-memory Atlassian Cloud. It is safe for concurrent use.
+type Emulator struct {
+	opts  Options
+	creds Credentials
+	mux   *http.ServeMux
+
+	// now is the clock of the state model; tests inside the package replace it to step over
+	// propagation delays without sleeping.
+	now func() time.Time
+
+	mu sync.Mutex // guards st
+	st *state
+
+	baseMu  sync.RWMutex
+	baseURL string
+
+	faults *faults
+	stats  *stats
+
+	srvMu sync.Mutex
+	srv   *http.Server
+}
+
+// New returns a seeded emulator with fresh random credentials.
+func New(opts Options) *Emulator {
+	if opts.PageSize < 0 {
+		opts.PageSize = 0
+	}
+	e := &Emulator{
+		opts: opts,
+		creds: Credentials{
+			OrgID:          newUUID(),
+			DirectoryID:    newUUID(),
+			CloudID:        newUUID(),
+			AdminAPIKey:    "emu-admin-" + randomHex(24),
+			SCIMAPIKey:     "emu-scim-" + randomHex(24),
+			Email:          seedAdminEmail,
+			APIToken:       "emu-token-" + randomHex(24),
+			AdminAccountID: newAccountID(),
+		},
+		now:    time.Now,
+		faults: newFaults(opts),
+		stats:  newStats(),
+	}
+	e.st = newState(e.creds, opts, e.now())
+	e.mux = e.buildMux()
+	return e
+}
+
+// Handler serves every API route and the /_emulator control routes.
+func (e *Emulator) Handler() http.Handler { return e.mux }
+
+// SetBaseURL sets the absolute base (scheme://host[:port]) used in response URLs such as SCIM
+// meta.location and Confluence _links.base. Without it the request's own host is used.
+func (e *Emulator) SetBaseURL(u string) {
+	e.baseMu.Lock()
+	e.baseURL = strings.TrimRight(u, "/")
+	e.baseMu.Unlock()
+}
+
+// Credentials returns the instance's identifiers and secrets.
+func (e *Emulator) Credentials() Credentials { return e.creds }
+
+// Env returns the provider environment ("KEY=value" lines) that points at this emulator. An empty
+// baseURL means the one set by SetBaseURL or Serve.
+func (e *Emulator) Env(baseURL string) []string {
+	if baseURL == "" {
+		e.baseMu.RLock()
+		baseURL = e.baseURL
+		e.baseMu.RUnlock()
+	}
+	baseURL = strings.TrimRight(baseURL, "/")
+	c := e.creds
+	return []string{
+		"CONFLUENCE_SITE_URL=" + baseURL,
+		"CONFLUENCE_EMAIL=" + c.Email,
+		"CONFLUENCE_API_TOKEN=" + c.APIToken,
+		"ATLASSIAN_ORGANIZATION_ID=" + c.OrgID,
+		"ATLASSIAN_ADMIN_API_KEY=" + c.AdminAPIKey,
+		"ATLASSIAN_ADMIN_API_URL=" + baseURL,
+		"ATLASSIAN_SCIM_DIRECTORY_URL=" + baseURL + "/scim/directory/" + c.DirectoryID,
+		"ATLASSIAN_SCIM_API_KEY=" + c.SCIMAPIKey,
+	}
+}
+
+// Stats returns request counts keyed by "METHOD /route/template" (API routes only).
+func (e *Emulator) Stats() map[string]int { return e.stats.snapshot() }
+
+// ResetStats zeroes the request counts.
+func (e *Emulator) ResetStats() { e.stats.reset() }
+
+// Serve starts a listener on addr (e.g. "127.0.0.1:0"), sets the base URL and returns it.
+func (e *Emulator) Serve(addr string) (string, error) {
+	e.srvMu.Lock()
+	defer e.srvMu.Unlock()
+	if e.srv != nil {
+		return "", errors.New("emulator: already serving")
+	}
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	base := "http://" + ln.Addr().String()
+	e.SetBaseURL(base)
+	e.srv = &http.Server{Handler: e.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func(srv *http.Server) { _ = srv.Serve(ln) }(e.srv)
+	return base, nil
+}
+
+// Close stops a listener started by Serve, letting in-flight requests finish for a short while.
+func (e *Emulator) Close() error {
+	e.srvMu.Lock()
+	srv := e.srv
+	e.srv = nil
+	e.srvMu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		return srv.Close()
+	}
+	return nil
+}
+
+// base returns the absolute base URL for links in responses.
+func (e *Emulator) base(r *http.Request) string {
+	e.baseMu.RLock()
+	b := e.baseURL
+	e.baseMu.RUnlock()
+	if b != "" {
+		return b
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// lock takes the state lock and returns the current model time.
+func (e *Emulator) lock() time.Time {
+	e.mu.Lock()
+	return e.now()
+}
+
+func (e *Emulator) unlock() { e.mu.Unlock() }

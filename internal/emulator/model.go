@@ -1,0 +1,512 @@
+package emulator
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The state model is shared by all three APIs: a SCIM write is visible, with the real service's
+// lags, through the Admin and Confluence APIs. Every field is guarded by Emulator.mu.
+
+const (
+	seedAdminEmail = "admin@example.com"
+	seedAdminName  = "Site Admin"
+	seedOrgName    = "Emulated Org"
+	seedSiteName   = "emulated"
+
+	managedByExternal = "external"
+	managedByAdmins   = "admins"
+
+	roleModePreRoles   = "PRE_ROLES"
+	roleModeTransition = "ROLES_TRANSITION"
+	roleModeRoles      = "ROLES"
+
+	// Default groups every Confluence site has; they are org groups managed by admins that cannot
+	// be deleted.
+	groupConfluenceUsers = "confluence-users"
+	groupSiteAdmins      = "site-admins"
+	groupOrgAdmins       = "org-admins"
+)
+
+// builtinGroupNames are Atlassian default/built-in group names. A SCIM group with one of these
+// names is accepted but never synced to the org (a documented silent quirk).
+var builtinGroupNames = []string{
+	groupConfluenceUsers, groupSiteAdmins, groupOrgAdmins, "administrators", "jira-users",
+	"jira-administrators", "jira-software-users", "confluence-administrators",
+	"system-administrators", "trusted-users", "users",
+}
+
+func isBuiltinGroupName(name string) bool {
+	return slices.ContainsFunc(builtinGroupNames, func(b string) bool { return strings.EqualFold(b, name) })
+}
+
+type org struct {
+	ID, Name string
+}
+
+type directory struct {
+	ID, Name string
+}
+
+// account is an Atlassian account (the accountId every API shares).
+type account struct {
+	ID           string
+	Email        string
+	Name         string
+	Nickname     string
+	JobTitle     string
+	Department   string
+	Organization string
+	TimeZone     string
+	Active       bool
+	DirectoryID  string
+	Source       string // "synced" (SCIM) or "invited"
+	AddedAt      time.Time
+	DeactivateAt time.Time
+}
+
+// status is the Admin API user status of the account.
+func (a *account) status() string {
+	if a.Active {
+		return "active"
+	}
+	return "deactivated"
+}
+
+type scimName struct {
+	Formatted, FamilyName, GivenName, MiddleName, HonorificPrefix, HonorificSuffix string
+}
+
+func (n scimName) empty() bool { return n == scimName{} }
+
+// scimMulti is one value of a multi-valued SCIM attribute (emails, phoneNumbers).
+type scimMulti struct {
+	Value, Type, Display string
+	Primary              bool
+}
+
+// scimUser is a SCIM user record of the identity-provider directory.
+type scimUser struct {
+	ID                string
+	UserName          string
+	ExternalID        string
+	Emails            []scimMulti
+	PhoneNumbers      []scimMulti
+	Name              scimName
+	DisplayName       string
+	NickName          string
+	Title             string
+	Department        string
+	Organization      string
+	Timezone          string
+	PreferredLanguage string
+	Enterprise        enterpriseExt
+	Active            bool
+	// Deleted marks a record deactivated through DELETE: the real API answers 404 for it from then
+	// on, until a POST with the same userName re-activates it.
+	Deleted      bool
+	AccountID    string
+	Created      time.Time
+	LastModified time.Time
+}
+
+type enterpriseExt struct {
+	Organization, Department, Division, CostCenter, EmployeeNumber string
+}
+
+func (x enterpriseExt) empty() bool { return x == enterpriseExt{} }
+
+func (u *scimUser) primaryEmail() string {
+	for _, m := range u.Emails {
+		if m.Primary {
+			return m.Value
+		}
+	}
+	if len(u.Emails) > 0 {
+		return u.Emails[0].Value
+	}
+	return ""
+}
+
+// live reports whether the record is reachable through the SCIM API.
+func (u *scimUser) live() bool { return !u.Deleted }
+
+// activeUser reports whether the record holds its userName/email against others.
+func (u *scimUser) activeUser() bool { return u.Active && !u.Deleted }
+
+type scimGroup struct {
+	ID           string
+	DisplayName  string
+	ExternalID   string
+	Members      []string // SCIM user ids, in insertion order
+	OrgGroupID   string   // "" for built-in names, which never sync
+	Created      time.Time
+	LastModified time.Time
+}
+
+// orgGroup is a group of the organization's directory, as the Admin API and Confluence see it.
+type orgGroup struct {
+	ID             string
+	Name           string
+	Description    string
+	DirectoryID    string
+	ExternalSynced bool
+	ManagedBy      string // managedByExternal | managedByAdmins
+	Default        bool   // default groups cannot be deleted
+	ScimGroupID    string
+	Members        []string // account ids
+	Created        time.Time
+	// VisibleAt is when the group shows in the Admin API; SCIM groups arrive after the
+	// propagation delay.
+	VisibleAt time.Time
+}
+
+func (g *orgGroup) visible(now time.Time) bool { return !now.Before(g.VisibleAt) }
+
+type site struct {
+	CloudID, Name, Host string
+}
+
+func (s *site) ari() string { return "ari:cloud:confluence::site/" + s.CloudID }
+
+// roleGrant is one role of one group on one resource. Assignment and revocation become visible
+// after the propagation delay, as Atlassian's role APIs are eventually consistent.
+type roleGrant struct {
+	GroupID, ResourceID, RoleID string
+	VisibleAt                   time.Time
+	Revoked                     bool
+	RevokeVisibleAt             time.Time
+}
+
+func (g *roleGrant) visible(now time.Time) bool {
+	if now.Before(g.VisibleAt) {
+		return false
+	}
+	return !g.Revoked || now.Before(g.RevokeVisibleAt)
+}
+
+type space struct {
+	ID          int64
+	Key         string
+	Name        string
+	Type        string
+	Status      string
+	RoleMode    string // roleModePreRoles for classic spaces, roleModeRoles for role-based ones
+	AuthorID    string
+	OwnerID     string
+	HomepageID  int64
+	Description string
+	Created     time.Time
+}
+
+// spacePermission is a classic (v1) space permission.
+type spacePermission struct {
+	ID            int64
+	SpaceID       int64
+	PrincipalType string // user | group | anonymous
+	PrincipalID   string // account id or group id; "" for anonymous
+	Key, Target   string
+}
+
+type spacePermissionDef struct {
+	ID, DisplayName, Description string
+	Required                     []string
+}
+
+type spaceRole struct {
+	ID, Type, Name, Description string
+	Permissions                 []string
+}
+
+type spaceRoleAssignment struct {
+	SpaceID       int64
+	PrincipalType string // USER | GROUP | ACCESS_CLASS
+	PrincipalID   string
+	RoleID        string
+}
+
+type state struct {
+	propagation time.Duration
+
+	org        org
+	scimDir    directory
+	defaultDir directory
+	site       *site
+	roleMode   string // site-wide mode reported by /space-role-mode
+
+	accounts     map[string]*account
+	accountOrder []string
+
+	scimUsers      map[string]*scimUser
+	scimUserOrder  []string
+	scimGroups     map[string]*scimGroup
+	scimGroupOrder []string
+
+	orgGroups     map[string]*orgGroup
+	orgGroupOrder []string
+	roleGrants    []*roleGrant
+
+	spaces      map[int64]*space
+	spaceOrder  []int64 // ascending ids
+	nextSpaceID int64
+	nextPageID  int64
+
+	spacePerms []*spacePermission
+	nextPermID int64
+
+	permissionCatalog []spacePermissionDef
+	spaceRoles        map[string]*spaceRole
+	spaceRoleOrder    []string
+	roleAssignments   []*spaceRoleAssignment
+}
+
+// Classic permissions granted to the seeded admin on every classic space, besides read/space.
+var seedAdminPermissions = [][2]string{
+	{"read", "space"}, {"administer", "space"}, {"create", "page"}, {"create", "blogpost"},
+	{"create", "comment"}, {"create", "attachment"}, {"delete", "page"}, {"export", "space"},
+	{"restrict_content", "space"},
+}
+
+func newState(c Credentials, opts Options, now time.Time) *state {
+	st := &state{
+		propagation: opts.PropagationDelay,
+		org:         org{ID: c.OrgID, Name: seedOrgName},
+		scimDir:     directory{ID: c.DirectoryID, Name: "Emulated identity provider"},
+		defaultDir:  directory{ID: newUUID(), Name: "Atlassian accounts"},
+		site:        &site{CloudID: c.CloudID, Name: seedSiteName, Host: seedSiteName + ".atlassian.net"},
+		roleMode:    roleModeTransition,
+		accounts:    map[string]*account{},
+		scimUsers:   map[string]*scimUser{},
+		scimGroups:  map[string]*scimGroup{},
+		orgGroups:   map[string]*orgGroup{},
+		spaces:      map[int64]*space{},
+		spaceRoles:  map[string]*spaceRole{},
+		nextSpaceID: 98305,
+		nextPageID:  163841,
+		nextPermID:  1048577,
+	}
+	st.seed(c, opts, now)
+	return st
+}
+
+func (st *state) seed(c Credentials, opts Options, now time.Time) {
+	admin := &account{
+		ID: c.AdminAccountID, Email: c.Email, Name: seedAdminName, Active: true,
+		DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: now,
+	}
+	st.addAccount(admin)
+
+	for _, name := range []string{groupConfluenceUsers, groupSiteAdmins, groupOrgAdmins} {
+		g := st.addOrgGroup(name, "", managedByAdmins, false, now, now)
+		g.Default = true
+		g.Members = []string{admin.ID}
+	}
+	// Product access of the default groups, visible from the start.
+	st.roleGrants = append(st.roleGrants,
+		&roleGrant{GroupID: st.orgGroupByName(groupConfluenceUsers).ID, ResourceID: st.site.ari(), RoleID: "atlassian/user", VisibleAt: now},
+		&roleGrant{GroupID: st.orgGroupByName(groupSiteAdmins).ID, ResourceID: st.site.ari(), RoleID: "atlassian/admin", VisibleAt: now},
+	)
+
+	st.permissionCatalog = defaultPermissionCatalog()
+	for _, r := range defaultSystemRoles() {
+		st.spaceRoles[r.ID] = r
+		st.spaceRoleOrder = append(st.spaceRoleOrder, r.ID)
+	}
+
+	usersGroup := st.orgGroupByName(groupConfluenceUsers)
+	for _, s := range [][2]string{{"ENG", "Engineering"}, {"OPS", "Operations"}, {"HR", "People"}, {"SEC", "Security"}} {
+		st.addClassicSpace(s[0], s[1], admin.ID, usersGroup.ID, now)
+	}
+	docs := st.addSpace("DOCS", "Documentation", roleModeRoles, admin.ID, now)
+	st.roleAssignments = append(st.roleAssignments, &spaceRoleAssignment{
+		SpaceID: docs.ID, PrincipalType: "USER", PrincipalID: admin.ID, RoleID: st.spaceRoleByName("Admin").ID,
+	})
+	for i := 1; i <= opts.ExtraSpaces; i++ {
+		st.addClassicSpace(fmt.Sprintf("GEN%04d", i), fmt.Sprintf("Generated space %04d", i), admin.ID, usersGroup.ID, now)
+	}
+}
+
+func (st *state) addAccount(a *account) {
+	st.accounts[a.ID] = a
+	st.accountOrder = append(st.accountOrder, a.ID)
+}
+
+func (st *state) accountByEmail(email string) *account {
+	for _, id := range st.accountOrder {
+		if a := st.accounts[id]; strings.EqualFold(a.Email, email) {
+			return a
+		}
+	}
+	return nil
+}
+
+func (st *state) addOrgGroup(name, description, managedBy string, external bool, created, visibleAt time.Time) *orgGroup {
+	g := &orgGroup{
+		ID: newUUID(), Name: name, Description: description, DirectoryID: st.defaultDir.ID,
+		ExternalSynced: external, ManagedBy: managedBy, Created: created, VisibleAt: visibleAt,
+	}
+	if external {
+		g.DirectoryID = st.scimDir.ID
+	}
+	st.orgGroups[g.ID] = g
+	st.orgGroupOrder = append(st.orgGroupOrder, g.ID)
+	return g
+}
+
+func (st *state) orgGroupByName(name string) *orgGroup {
+	for _, id := range st.orgGroupOrder {
+		if g := st.orgGroups[id]; strings.EqualFold(g.Name, name) {
+			return g
+		}
+	}
+	return nil
+}
+
+// visibleOrgGroups lists the org groups the Admin API shows at now.
+func (st *state) visibleOrgGroups(now time.Time) []*orgGroup {
+	var out []*orgGroup
+	for _, id := range st.orgGroupOrder {
+		if g := st.orgGroups[id]; g.visible(now) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// removeOrgGroup deletes a group and everything granted through it.
+func (st *state) removeOrgGroup(id string) {
+	delete(st.orgGroups, id)
+	st.orgGroupOrder = slices.DeleteFunc(st.orgGroupOrder, func(x string) bool { return x == id })
+	st.roleGrants = slices.DeleteFunc(st.roleGrants, func(g *roleGrant) bool { return g.GroupID == id })
+	st.spacePerms = slices.DeleteFunc(st.spacePerms, func(p *spacePermission) bool {
+		return p.PrincipalType == "group" && p.PrincipalID == id
+	})
+	st.roleAssignments = slices.DeleteFunc(st.roleAssignments, func(a *spaceRoleAssignment) bool {
+		return a.PrincipalType == "GROUP" && a.PrincipalID == id
+	})
+}
+
+// assignGroupRole grants roleID on resourceID to a group; it becomes visible after the delay.
+// Assigning a role the group already holds (or is about to hold) changes nothing.
+func (st *state) assignGroupRole(groupID, resourceID, roleID string, now time.Time) {
+	for _, g := range st.roleGrants {
+		if g.GroupID == groupID && g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
+			return
+		}
+	}
+	st.roleGrants = append(st.roleGrants, &roleGrant{
+		GroupID: groupID, ResourceID: resourceID, RoleID: roleID, VisibleAt: now.Add(st.propagation),
+	})
+}
+
+// revokeGroupRole revokes a held role; the revocation becomes visible after the delay.
+func (st *state) revokeGroupRole(groupID, resourceID, roleID string, now time.Time) bool {
+	found := false
+	for _, g := range st.roleGrants {
+		if g.GroupID == groupID && g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
+			g.Revoked, g.RevokeVisibleAt, found = true, now.Add(st.propagation), true
+		}
+	}
+	return found
+}
+
+// visibleGroupRoles returns the roles per resource the Admin API reports for a group at now.
+func (st *state) visibleGroupRoles(groupID string, now time.Time) map[string][]string {
+	out := map[string][]string{}
+	for _, g := range st.roleGrants {
+		if g.GroupID == groupID && g.visible(now) && !slices.Contains(out[g.ResourceID], g.RoleID) {
+			out[g.ResourceID] = append(out[g.ResourceID], g.RoleID)
+		}
+	}
+	return out
+}
+
+func (st *state) addSpace(key, name, mode, adminID string, now time.Time) *space {
+	s := &space{
+		ID: st.nextSpaceID, Key: key, Name: name, Type: "global", Status: "current", RoleMode: mode,
+		AuthorID: adminID, OwnerID: adminID, HomepageID: st.nextPageID, Created: now,
+		Description: name + " space",
+	}
+	st.nextSpaceID++
+	st.nextPageID += 7
+	st.spaces[s.ID] = s
+	st.spaceOrder = append(st.spaceOrder, s.ID)
+	return s
+}
+
+func (st *state) addClassicSpace(key, name, adminID, usersGroupID string, now time.Time) {
+	s := st.addSpace(key, name, roleModePreRoles, adminID, now)
+	for _, p := range seedAdminPermissions {
+		st.addSpacePermission(s.ID, "user", adminID, p[0], p[1])
+	}
+	st.addSpacePermission(s.ID, "group", usersGroupID, "read", "space")
+}
+
+func (st *state) addSpacePermission(spaceID int64, principalType, principalID, key, target string) {
+	st.spacePerms = append(st.spacePerms, &spacePermission{
+		ID: st.nextPermID, SpaceID: spaceID, PrincipalType: principalType, PrincipalID: principalID,
+		Key: key, Target: target,
+	})
+	st.nextPermID++
+}
+
+func (st *state) spaceByKey(key string) *space {
+	for _, id := range st.spaceOrder {
+		if s := st.spaces[id]; s.Key == key {
+			return s
+		}
+	}
+	return nil
+}
+
+func (st *state) spaceRoleByName(name string) *spaceRole {
+	for _, id := range st.spaceRoleOrder {
+		if r := st.spaceRoles[id]; r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// defaultPermissionCatalog is the set of space permission ids roles are built from.
+func defaultPermissionCatalog() []spacePermissionDef {
+	read := []string{"read/space"}
+	return []spacePermissionDef{
+		{"read/space", "View space", "View the space and its content", nil},
+		{"create/page", "Create pages", "Add pages to the space", read},
+		{"update/page", "Edit pages", "Edit pages in the space", read},
+		{"delete/page", "Delete pages", "Delete pages in the space", read},
+		{"archive/page", "Archive pages", "Archive pages in the space", read},
+		{"create/blogpost", "Create blogs", "Add blog posts to the space", read},
+		{"update/blogpost", "Edit blogs", "Edit blog posts in the space", read},
+		{"delete/blogpost", "Delete blogs", "Delete blog posts in the space", read},
+		{"create/comment", "Add comments", "Comment on content in the space", read},
+		{"delete/comment", "Delete comments", "Delete comments in the space", read},
+		{"create/attachment", "Add attachments", "Attach files to content in the space", read},
+		{"delete/attachment", "Delete attachments", "Delete attachments in the space", read},
+		{"delete/space", "Delete own content", "Delete content the user created", read},
+		{"export/space", "Export space", "Export the space", read},
+		{"restrict_content/space", "Restrict content", "Add or remove content restrictions", read},
+		{"administer/space", "Administer space", "Manage the space's settings and access", read},
+	}
+}
+
+// defaultSystemRoles returns the system space roles of a role-based site.
+func defaultSystemRoles() []*spaceRole {
+	viewer := []string{"read/space"}
+	collaborator := append(slices.Clone(viewer),
+		"create/page", "update/page", "create/blogpost", "update/blogpost",
+		"create/comment", "create/attachment", "delete/space")
+	manager := append(slices.Clone(collaborator),
+		"delete/page", "archive/page", "delete/blogpost", "delete/comment", "delete/attachment",
+		"export/space", "restrict_content/space")
+	admin := append(slices.Clone(manager), "administer/space")
+	return []*spaceRole{
+		{ID: newUUID(), Type: "SYSTEM", Name: "Admin", Description: "Full control of the space, including its access", Permissions: admin},
+		{ID: newUUID(), Type: "SYSTEM", Name: "Manager", Description: "Manage all content of the space", Permissions: manager},
+		{ID: newUUID(), Type: "SYSTEM", Name: "Collaborator", Description: "Create and edit content", Permissions: collaborator},
+		{ID: newUUID(), Type: "SYSTEM", Name: "Viewer", Description: "View content", Permissions: viewer},
+	}
+}

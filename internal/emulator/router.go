@@ -1,0 +1,347 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// apiKind selects the credential, fault shape and error shape of a route.
+type apiKind int
+
+const (
+	apiSCIM apiKind = iota + 1
+	apiAdmin
+	apiConfluenceV1
+	apiConfluenceV2
+)
+
+const (
+	scimPrefix = "/scim/directory/{directoryId}"
+	v2Prefix   = "/wiki/api/v2"
+)
+
+// route is one API endpoint. Adding an endpoint is one line in routes().
+type route struct {
+	api     apiKind
+	pattern string // Go ServeMux pattern; also the key of its request count
+	handle  http.HandlerFunc
+}
+
+func (e *Emulator) routes() []route {
+	return []route{
+		// SCIM user provisioning (reference §1).
+		{apiSCIM, "GET " + scimPrefix + "/Users", e.scimListUsers},
+		{apiSCIM, "POST " + scimPrefix + "/Users", e.scimCreateUser},
+		{apiSCIM, "GET " + scimPrefix + "/Users/{userId}", e.scimGetUser},
+		{apiSCIM, "PUT " + scimPrefix + "/Users/{userId}", e.scimReplaceUser},
+		{apiSCIM, "PATCH " + scimPrefix + "/Users/{userId}", e.scimPatchUser},
+		{apiSCIM, "DELETE " + scimPrefix + "/Users/{userId}", e.scimDeleteUser},
+		{apiSCIM, "GET " + scimPrefix + "/Groups", e.scimListGroups},
+		{apiSCIM, "POST " + scimPrefix + "/Groups", e.scimCreateGroup},
+		{apiSCIM, "GET " + scimPrefix + "/Groups/{id}", e.scimGetGroup},
+		{apiSCIM, "PUT " + scimPrefix + "/Groups/{id}", e.scimReplaceGroup},
+		{apiSCIM, "PATCH " + scimPrefix + "/Groups/{id}", e.scimPatchGroup},
+		{apiSCIM, "DELETE " + scimPrefix + "/Groups/{id}", e.scimDeleteGroup},
+		{apiSCIM, "GET " + scimPrefix + "/ServiceProviderConfig", e.scimServiceProviderConfig},
+		{apiSCIM, "GET " + scimPrefix + "/ResourceTypes", e.scimResourceTypes},
+		{apiSCIM, "GET " + scimPrefix + "/ResourceTypes/{name}", e.scimResourceType},
+		{apiSCIM, "GET " + scimPrefix + "/Schemas", e.scimSchemas},
+		{apiSCIM, "GET " + scimPrefix + "/Schemas/{id}", e.scimSchema},
+
+		// Confluence REST v2 (reference §3).
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces", e.v2ListSpaces},
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}", e.v2GetSpace},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-role-mode", e.v2SpaceRoleMode},
+	}
+}
+
+// catchAll answers unknown paths under each API's prefix in that API's shape.
+var catchAll = []struct {
+	api    apiKind
+	prefix string
+}{
+	{apiSCIM, "/scim/"},
+	{apiAdmin, "/admin/"},
+	{apiConfluenceV1, "/wiki/rest/api/"},
+	{apiConfluenceV2, v2Prefix + "/"},
+}
+
+// Routes lists the API route patterns the emulator serves ("METHOD /path/{param}"), the keys
+// Stats uses. Coverage checks compare it with what a test exercised.
+func (e *Emulator) Routes() []string {
+	var out []string
+	for _, r := range e.routes() {
+		out = append(out, r.pattern)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (e *Emulator) buildMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	for _, r := range e.routes() {
+		mux.HandleFunc(r.pattern, e.apiMiddleware(r.api, r.handle))
+	}
+	for _, c := range catchAll {
+		mux.HandleFunc(c.prefix, e.apiMiddleware(c.api, e.unknownRoute(c.api)))
+	}
+	mux.HandleFunc("GET /_emulator/stats", e.controlStats)
+	mux.HandleFunc("POST /_emulator/stats/reset", e.controlStatsReset)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, "application/json", map[string]any{"message": "Not Found"})
+	})
+	return mux
+}
+
+// apiMiddleware counts the request, then applies latency, rate limit, injected errors and
+// authentication, in that order, before the handler runs. Faults are decided before any state
+// changes.
+func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := r.Pattern
+		if !strings.Contains(key, " ") {
+			key = r.Method + " " + key
+		}
+		e.stats.add(key)
+		if !e.faults.delay(r.Context()) {
+			return // the client gave up
+		}
+		if retry, ok := e.faults.allow(); !ok {
+			w.Header().Set("Retry-After", retry)
+			e.writeAPIError(w, api, http.StatusTooManyRequests, "Rate limit exceeded; retry later.")
+			return
+		}
+		if e.faults.fail() {
+			w.Header().Set("Retry-After", "1")
+			e.writeAPIError(w, api, http.StatusServiceUnavailable, "Service unavailable; retry later.")
+			return
+		}
+		if !e.authenticated(api, r) {
+			e.writeAPIError(w, api, http.StatusUnauthorized, unauthorizedMessage(api))
+			return
+		}
+		switch api {
+		case apiSCIM:
+			if dir := r.PathValue("directoryId"); dir != "" && dir != e.creds.DirectoryID {
+				e.writeAPIError(w, api, http.StatusNotFound, "Directory "+dir+" does not exist.")
+				return
+			}
+		case apiAdmin:
+			if org := r.PathValue("orgId"); org != "" && org != e.creds.OrgID {
+				writeAdminError(w, http.StatusNotFound, "ADMIN-404-2", "Organization not found")
+				return
+			}
+		}
+		next(w, r)
+	}
+}
+
+func unauthorizedMessage(api apiKind) string {
+	switch api {
+	case apiSCIM:
+		return "Missing or invalid bearer token."
+	case apiConfluenceV1:
+		return "Client must be authenticated to access this resource."
+	default:
+		return "Unauthorized"
+	}
+}
+
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+func secretEqual(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+func (e *Emulator) authenticated(api apiKind, r *http.Request) bool {
+	switch api {
+	case apiSCIM:
+		t, ok := bearerToken(r)
+		return ok && secretEqual(t, e.creds.SCIMAPIKey)
+	case apiAdmin:
+		t, ok := bearerToken(r)
+		return ok && secretEqual(t, e.creds.AdminAPIKey)
+	default:
+		return e.confluenceCaller(r) != ""
+	}
+}
+
+// confluenceCaller returns the account id of the authenticated Confluence caller, or "". The
+// caller must be an active account: a deactivated user's tokens stop working.
+func (e *Emulator) confluenceCaller(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	scheme, cred, _ := strings.Cut(h, " ")
+	cred = strings.TrimSpace(cred)
+	ok := false
+	switch strings.ToLower(scheme) {
+	case "basic":
+		raw, err := base64.StdEncoding.DecodeString(cred)
+		if err != nil {
+			return ""
+		}
+		email, token, found := strings.Cut(string(raw), ":")
+		ok = found && strings.EqualFold(email, e.creds.Email) && secretEqual(token, e.creds.APIToken)
+	case "bearer":
+		ok = secretEqual(cred, e.creds.APIToken)
+	}
+	if !ok {
+		return ""
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if a := e.st.accounts[e.creds.AdminAccountID]; a == nil || !a.Active {
+		return ""
+	}
+	return e.creds.AdminAccountID
+}
+
+// unknownRoute answers paths no route serves: 405 when another method would match, else 404.
+func (e *Emulator) unknownRoute(api apiKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var allowed []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+			if _, p := e.mux.Handler(probe); p != "" && p != r.Pattern {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			e.writeAPIError(w, api, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here.")
+			return
+		}
+		e.writeAPIError(w, api, http.StatusNotFound, "No resource at "+r.URL.Path+".")
+	}
+}
+
+const (
+	contentTypeSCIM = "application/scim+json; charset=utf-8"
+	contentTypeJSON = "application/json;charset=UTF-8"
+)
+
+func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // keep "&" readable in relative links
+	_ = enc.Encode(v)
+}
+
+// writeAPIError answers an error in the body shape of the given API.
+func (e *Emulator) writeAPIError(w http.ResponseWriter, api apiKind, status int, detail string) {
+	switch api {
+	case apiSCIM:
+		if status == http.StatusUnauthorized || status == http.StatusForbidden {
+			writeJSON(w, status, contentTypeSCIM, map[string]any{"error": detail, "traceId": newTraceID()})
+			return
+		}
+		writeSCIMError(w, &scimError{status: status, detail: detail})
+	case apiAdmin:
+		writeAdminError(w, status, "", detail)
+	case apiConfluenceV1:
+		writeV1Error(w, status, detail)
+	default:
+		if status == http.StatusUnauthorized {
+			detail = "" // the v2 gateway sends "detail": null here
+		}
+		writeV2Error(w, status, detail)
+	}
+}
+
+func writeSCIMError(w http.ResponseWriter, se *scimError) {
+	if se.exception {
+		// The shape the spec documents for PUT /Groups 400: a serialized Java exception.
+		writeJSON(w, se.status, contentTypeSCIM, map[string]any{
+			"message": se.detail, "localizedMessage": se.detail,
+			"responseStatus": strings.ToUpper(strings.ReplaceAll(http.StatusText(se.status), " ", "_")),
+			"scimErrorType":  se.scimType, "stackTrace": []any{}, "suppressed": []any{},
+		})
+		return
+	}
+	body := map[string]any{
+		"schemas": []string{schemaError},
+		"status":  itoa(se.status), // a string in SCIM errors
+		"detail":  se.detail,
+	}
+	if se.scimType != "" {
+		body["scimType"] = se.scimType
+	}
+	writeJSON(w, se.status, contentTypeSCIM, body)
+}
+
+// writeAdminError answers in the Organizations API shape: gateway errors (401, 405, 429, 503) are
+// proxy errors with a numeric code; application errors carry an ADMIN-nnn-n code.
+func writeAdminError(w http.ResponseWriter, status int, code, detail string) {
+	switch status {
+	case http.StatusUnauthorized, http.StatusMethodNotAllowed, http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		msg := http.StatusText(status)
+		if status != http.StatusUnauthorized {
+			msg = detail
+		}
+		writeJSON(w, status, "application/json", map[string]any{"code": status, "message": msg})
+		return
+	}
+	if code == "" {
+		code = "ADMIN-" + itoa(status) + "-1"
+	}
+	writeJSON(w, status, "application/json", map[string]any{"errors": []any{map[string]any{
+		"id": newTraceID(), "status": itoa(status), "code": code, "title": http.StatusText(status), "detail": detail,
+	}}})
+}
+
+func writeV1Error(w http.ResponseWriter, status int, detail string) {
+	body := map[string]any{"statusCode": status, "message": detail}
+	if status != http.StatusUnauthorized {
+		body["data"] = map[string]any{
+			"authorized": status != http.StatusForbidden, "valid": false, "successful": false,
+			"errors": []any{map[string]any{"message": map[string]any{"translation": detail, "args": []any{}}}},
+		}
+	}
+	writeJSON(w, status, contentTypeJSON, body)
+}
+
+// writeV2Error answers in the v2 shape; detail "" is sent as null, as the service does.
+func writeV2Error(w http.ResponseWriter, status int, detail string) {
+	var d any
+	if detail != "" {
+		d = detail
+	}
+	code := strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
+	switch status {
+	case http.StatusBadRequest:
+		code = "INVALID_REQUEST_PARAMETER"
+	case http.StatusUnauthorized:
+		code = "UNAUTHORIZED"
+	}
+	writeJSON(w, status, contentTypeJSON, map[string]any{"errors": []any{map[string]any{
+		"status": status, "code": code, "title": http.StatusText(status), "detail": d,
+	}}})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func (e *Emulator) controlStats(w http.ResponseWriter, _ *http.Request) {
+	counts := e.stats.snapshot()
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	writeJSON(w, http.StatusOK, "application/json", map[string]any{"requests": counts, "total": total})
+}
+
+func (e *Emulator) controlStatsReset(w http.ResponseWriter, _ *http.Request) {
+	e.stats.reset()
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,65 @@
+package provider_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
+	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+)
+
+func TestAccSpaceDataSource(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{PageSize: 1})
+	eng, err := env.Confluence(t).SpaceByKey(t.Context(), "ENG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the Confluence credential is given: a configuration that uses one API needs no other credential.
+	config := env.ProviderBlock([]string{"scim_api_key", "scim_directory_url", "admin_api_key", "organization_id"}) + `
+data "confluence_space" "eng" {
+  key = "ENG"
+}
+data "confluence_space" "docs" {
+  key = "DOCS"
+}
+`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("id"), knownvalue.StringExact(eng.ID)),
+				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("name"), knownvalue.StringExact("Engineering")),
+				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("type"), knownvalue.StringExact("global")),
+				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("status"), knownvalue.StringExact("current")),
+				statecheck.ExpectKnownValue("data.confluence_space.docs", tfjsonpath.New("name"), knownvalue.StringExact("Documentation")),
+			},
+		}},
+	})
+}
+
+func TestAccSpaceDataSource_badInput(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	cases := map[string]struct{ config, want string }{
+		"unknown key": {env.Config(`data "confluence_space" "x" { key = "NOPE" }`), `(?s)Space not found.*"NOPE"`},
+		"invalid key": {env.Config(`data "confluence_space" "x" { key = "ENG OPS" }`), `(?s)key.*must be a space key`},
+		"no credential": {env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space" "x" { key = "ENG" }`,
+			`(?s)Confluence REST API is not configured.*"email".*CONFLUENCE_EMAIL.*"api_token".*CONFLUENCE_API_TOKEN`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
+			})
+		})
+	}
+}

@@ -1,0 +1,71 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+)
+
+// credentialAdvice says, per API, which setting a 401 points at and what a 403 usually lacks.
+var credentialAdvice = map[transport.API]struct{ unauthorized, forbidden string }{
+	transport.SCIM: {
+		unauthorized: "The SCIM directory rejected the API key. Check scim_api_key (" + envSCIMAPIKey + ") and scim_directory_url (" +
+			envSCIMDirectoryURL + "); directory keys expire after a year and can be regenerated in admin.atlassian.com " +
+			"(Security → Identity providers → your directory).",
+		forbidden: "The directory API key is not allowed to do this. Check that scim_directory_url names the directory the key belongs to.",
+	},
+	transport.Admin: {
+		unauthorized: "The Organizations API rejected the API key. Check admin_api_key (" + envAdminAPIKey + ") and organization_id (" +
+			envOrganizationID + "); the key must be an organization API key created in admin.atlassian.com → Settings → API keys.",
+		forbidden: "The organization API key lacks the permission for this operation: it needs organization admin rights " +
+			"(scopes read:group:admin and write:group:admin for a scoped key).",
+	},
+	transport.Confluence: {
+		unauthorized: "Confluence rejected the credential. Check email and api_token (" + envEmail + ", " + envAPIToken +
+			") or bearer_token (" + envBearerToken + "), and site_url (" + envSiteURL + "); API tokens expire.",
+		forbidden: "The Confluence account lacks permission for this operation: space permission changes need the space's " +
+			"Admin permission (scopes read:space.permission:confluence and write:space.permission:confluence).",
+	},
+}
+
+// addAPIError adds an error diagnostic for a failed API call: the API's own message, plus what to do about it.
+func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	var apiErr *transport.Error
+	if !errors.As(err, &apiErr) {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			diags.AddError(summary, fmt.Sprintf("%s. The operation was interrupted before it finished; run the command again, "+
+				"or raise request_timeout if the API is slow.", err))
+			return
+		}
+		diags.AddError(summary, err.Error())
+		return
+	}
+	detail := apiErr.Error()
+	switch apiErr.StatusCode {
+	case 401:
+		detail += "\n\n" + credentialAdvice[apiErr.API].unauthorized
+	case 403:
+		detail += "\n\n" + credentialAdvice[apiErr.API].forbidden
+	case 429, 503:
+		detail += "\n\nThe API kept asking to slow down. Run the command again, lower parallelism, or raise max_retries."
+	}
+	diags.AddError(summary, detail)
+}
+
+// providerDataFrom unpacks what the provider's Configure handed to a resource or data source.
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil { // Terraform calls Configure before the provider itself is configured
+		return nil
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
+		return nil
+	}
+	return d
+}

@@ -1,0 +1,104 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+)
+
+// providerData is what Configure hands to every resource and data source: the settings, one HTTP client
+// shared by the whole run (one retry gate, one connection pool), and the API clients, built on first use so
+// that a configuration never needs the credential of an API it does not use.
+type providerData struct {
+	settings settings
+	http     *http.Client
+
+	mu         sync.Mutex
+	scim       *scim.Client
+	confluence *confluence.Client
+}
+
+// credential names one provider attribute and its environment variable, for "missing credential" errors.
+type credential struct{ attr, env string }
+
+func missingCredentials(api string, missing []credential) diag.Diagnostic {
+	parts := make([]string, len(missing))
+	for i, c := range missing {
+		parts[i] = fmt.Sprintf("%q (or the %s environment variable)", c.attr, c.env)
+	}
+	return diag.NewErrorDiagnostic(
+		api+" is not configured",
+		fmt.Sprintf("This resource uses the %s, which needs %s in the provider configuration. Set it and run the command again.",
+			api, strings.Join(parts, " and ")),
+	)
+}
+
+// SCIM returns the SCIM directory client, or a diagnostic naming the missing settings.
+func (d *providerData) SCIM() (*scim.Client, diag.Diagnostics) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.scim != nil {
+		return d.scim, nil
+	}
+	var missing []credential
+	if d.settings.scimDirectoryURL == "" {
+		missing = append(missing, credential{"scim_directory_url", envSCIMDirectoryURL})
+	}
+	if d.settings.scimAPIKey == "" {
+		missing = append(missing, credential{"scim_api_key", envSCIMAPIKey})
+	}
+	if len(missing) > 0 {
+		return nil, diag.Diagnostics{missingCredentials("the Atlassian SCIM API", missing)}
+	}
+	c, err := scim.New(d.http, d.settings.scimDirectoryURL, d.settings.scimAPIKey)
+	if err != nil {
+		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Invalid scim_directory_url", err.Error())}
+	}
+	d.scim = c
+	return c, nil
+}
+
+// Confluence returns the Confluence REST client, or a diagnostic naming the missing settings.
+func (d *providerData) Confluence() (*confluence.Client, diag.Diagnostics) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.confluence != nil {
+		return d.confluence, nil
+	}
+	s := d.settings
+	var missing []credential
+	if s.siteURL == "" {
+		missing = append(missing, credential{"site_url", envSiteURL})
+	}
+	var auth transport.Authenticator
+	switch {
+	case s.bearerToken != "":
+		auth = transport.Bearer(s.bearerToken)
+	case s.email != "" && s.apiToken != "":
+		auth = transport.Basic(s.email, s.apiToken)
+	case s.email != "":
+		missing = append(missing, credential{"api_token", envAPIToken})
+	case s.apiToken != "":
+		missing = append(missing, credential{"email", envEmail})
+	default:
+		missing = append(missing, credential{"email", envEmail}, credential{"api_token", envAPIToken})
+	}
+	if len(missing) > 0 {
+		d := missingCredentials("the Confluence REST API", missing)
+		return nil, diag.Diagnostics{diag.NewErrorDiagnostic(d.Summary(), d.Detail()+
+			" A bearer_token ("+envBearerToken+") can be used instead of email and api_token.")}
+	}
+	c, err := confluence.New(d.http, s.siteURL, auth)
+	if err != nil {
+		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Invalid site_url", err.Error())}
+	}
+	d.confluence = c
+	return c, nil
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# make demo: build the provider, start the emulator, apply examples/demo, change something by hand through the
+# API as an admin would, show `terraform plan -detailed-exitcode` catching it, apply the fix, clean up.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/confluence-demo.XXXXXX")
+emulator_pid=""
+cleanup() {
+  if [ -n "$emulator_pid" ]; then
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say() { printf '\n==> %s\n' "$*"; }
+tf() { terraform "$@" -input=false -no-color; }
+
+command -v terraform >/dev/null || { echo "terraform (>= 1.11) is not on PATH" >&2; exit 1; }
+
+say "Building the provider and the emulator"
+(cd "$root" && go build -o "$work/bin/terraform-provider-confluence" . && go build -o "$work/emulator" ./internal/emulator/cmd/emulator)
+
+say "Starting the emulator (an in-memory Atlassian Cloud on loopback)"
+"$work/emulator" -env-file "$work/emulator.env" >"$work/emulator.out" 2>"$work/emulator.log" &
+emulator_pid=$!
+for _ in $(seq 1 100); do
+  [ -s "$work/emulator.env" ] && break
+  kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -s "$work/emulator.env" ] || { echo "the emulator did not start" >&2; exit 1; }
+set -a
+# shellcheck disable=SC1091
+. "$work/emulator.env"
+set +a
+echo "    site $CONFLUENCE_SITE_URL, SCIM directory $ATLASSIAN_SCIM_DIRECTORY_URL"
+
+# Terraform uses the freshly built provider through dev_overrides: no terraform init, nothing downloaded.
+cat >"$work/terraformrc" <<CONF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/accessplane/confluence" = "$work/bin"
+  }
+  direct {}
+}
+CONF
+export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+mkdir -p "$work/demo"
+cp -R "$root/examples/demo/." "$work/demo/"
+cd "$work/demo"
+
+say "terraform apply: directory groups and the space they will get access to"
+tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
+grep -E '^Apply complete' "$work/apply.log"
+terraform output -no-color
+
+say "An admin edits the contractors group by hand through the SCIM API"
+group_id=$(terraform output -json group_ids | sed -E 's/.*"contractors":"([^"]+)".*/\1/')
+curl -fsS -o /dev/null -X PATCH \
+  -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" \
+  -H "Content-Type: application/scim+json" \
+  --data '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"externalId","value":"edited-by-hand"}]}' \
+  "$ATLASSIAN_SCIM_DIRECTORY_URL/Groups/$group_id"
+echo "    externalId of contractors ($group_id) set to \"edited-by-hand\""
+
+say "terraform plan -detailed-exitcode: drift detection"
+set +e
+tf plan -detailed-exitcode >"$work/plan.log" 2>&1
+code=$?
+set -e
+grep -E '^  # |^ +[~+-] [a-z_]+ +=|^Plan:' "$work/plan.log" || true
+if [ "$code" -ne 2 ]; then
+  cat "$work/plan.log"
+  echo "expected exit code 2 (changes present), got $code" >&2
+  exit 1
+fi
+echo "    exit code 2: the manual change was caught"
+
+say "terraform apply: put it back"
+tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
+grep -E '^Apply complete' "$work/apply.log"
+tf plan -detailed-exitcode >"$work/plan.log" 2>&1 || { cat "$work/plan.log"; echo "plan still shows changes" >&2; exit 1; }
+echo "    plan is clean again (exit code 0)"
+
+say "Stopping the emulator and removing temporary files"
