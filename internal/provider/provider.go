@@ -168,12 +168,17 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 func (p *confluenceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMGroupResource,
+		// REGISTER-SCIM-USER
+		// REGISTER-SCIM-MEMBERS
 	}
 }
 
 func (p *confluenceProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSpaceDataSource,
+		// REGISTER-SCIM-USER-DS
+		NewSCIMDirectoryDataSource,
+		NewSCIMGroupDataSource,
 	}
 }
 
@@ -182,6 +187,7 @@ type settings struct {
 	siteURL, email, apiToken, bearerToken    string
 	organizationID, adminAPIKey, adminAPIURL string
 	scimDirectoryURL, scimAPIKey             string
+	scimAPIKeyExpiresAt                      time.Time // zero when not set
 	maxRetries, parallelism                  int
 	requestTimeout, consistencyTimeout       time.Duration
 }
@@ -230,6 +236,7 @@ func resolveSettings(m providerModel, getenv func(string) string, now time.Time)
 	}
 	if expiry := str(m.SCIMAPIKeyExpiresAt, "scim_api_key_expires_at", envSCIMAPIKeyExpiresAt, checkExpiry); expiry != "" {
 		if at, err := parseExpiry(expiry); err == nil {
+			s.scimAPIKeyExpiresAt = at
 			switch severity, summary, detail := expiryDiagnostic(at, now); severity {
 			case "error":
 				diags.AddAttributeError(path.Root("scim_api_key_expires_at"), summary, detail)
