@@ -52,26 +52,27 @@ mkdir -p "$work/demo"
 cp -R "$root/examples/demo/." "$work/demo/"
 cd "$work/demo"
 
-say "terraform apply: directory groups and the space they will get access to"
+say "terraform apply: directory users, groups and memberships"
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
 grep -E '^Apply complete' "$work/apply.log"
-terraform output -no-color
+echo "    directory groups:"; terraform output -no-color group_ids
 
-say "An admin edits the contractors group by hand through the SCIM API"
-group_id=$(terraform output -json group_ids | sed -E 's/.*"contractors":"([^"]+)".*/\1/')
+say "Someone adds the contractor to the engineering group by hand, through the SCIM API"
+group_id=$(terraform output -raw engineering_group_id)
+user_id=$(terraform output -raw contractor_user_id)
 curl -fsS -o /dev/null -X PATCH \
   -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" \
   -H "Content-Type: application/scim+json" \
-  --data '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"externalId","value":"edited-by-hand"}]}' \
+  --data "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"$user_id\"}]}]}" \
   "$ATLASSIAN_SCIM_DIRECTORY_URL/Groups/$group_id"
-echo "    externalId of contractors ($group_id) set to \"edited-by-hand\""
+echo "    ken.contract@example.com ($user_id) is now in engineering ($group_id)"
 
 say "terraform plan -detailed-exitcode: drift detection"
 set +e
 tf plan -detailed-exitcode >"$work/plan.log" 2>&1
 code=$?
 set -e
-grep -E '^  # |^ +[~+-] [a-z_]+ +=|^Plan:' "$work/plan.log" || true
+grep -E '^  # |^ +[~+-] [a-z_]+ +=|^ +[+-] "|^Plan:' "$work/plan.log" || true
 if [ "$code" -ne 2 ]; then
   cat "$work/plan.log"
   echo "expected exit code 2 (changes present), got $code" >&2

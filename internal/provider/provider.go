@@ -168,15 +168,16 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 func (p *confluenceProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSCIMGroupResource,
-		// REGISTER-SCIM-USER
-		// REGISTER-SCIM-MEMBERS
+		NewSCIMUserResource,
+		NewSCIMGroupMemberResource,
+		NewSCIMGroupMembersExclusiveResource,
 	}
 }
 
 func (p *confluenceProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSpaceDataSource,
-		// REGISTER-SCIM-USER-DS
+		NewSCIMUserDataSource,
 		NewSCIMDirectoryDataSource,
 		NewSCIMGroupDataSource,
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -102,6 +103,51 @@ func (u *User) OrganizationValue() string {
 // IsActive treats a missing active attribute as active, as RFC 7643 servers that omit it mean.
 func (u *User) IsActive() bool { return u.Active == nil || *u.Active }
 
+// GivenNameValue is name.givenName, empty when the server sends no name.
+func (u *User) GivenNameValue() string {
+	if u.Name == nil {
+		return ""
+	}
+	return u.Name.GivenName
+}
+
+// FamilyNameValue is name.familyName, empty when the server sends no name.
+func (u *User) FamilyNameValue() string {
+	if u.Name == nil {
+		return ""
+	}
+	return u.Name.FamilyName
+}
+
+// WithPrimaryEmail returns the user's emails with addr as the primary work address: the previous primary (the
+// first address when none is marked) is replaced, every other address is kept as a secondary one. It is the
+// value of a PATCH replacing "emails" that changes the primary address without dropping the others.
+func (u *User) WithPrimaryEmail(addr string) []Email {
+	primary := -1
+	for i, e := range u.Emails {
+		if e.Primary {
+			primary = i
+			break
+		}
+	}
+	if primary < 0 && len(u.Emails) > 0 {
+		primary = 0
+	}
+	out := []Email{{Value: addr, Type: "work", Primary: true}}
+	for i, e := range u.Emails {
+		if i == primary || strings.EqualFold(e.Value, addr) {
+			continue
+		}
+		e.Primary = false
+		out = append(out, e)
+	}
+	return out
+}
+
+// EnterprisePath is the PATCH path of an attribute of the enterprise extension, such as
+// "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department" (RFC 7644 §3.10).
+func EnterprisePath(attr string) string { return SchemaEnterprise + ":" + attr }
+
 // CreateUser creates a user and returns it as the server stored it.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 	u.Schemas = []string{SchemaUser}
@@ -150,7 +196,9 @@ func (c *Client) count(ctx context.Context, path string) (int, error) {
 func (c *Client) PatchUser(ctx context.Context, id string, ops ...PatchOperation) (*User, error) {
 	var out User
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
-	if err := c.api.Do(ctx, http.MethodPatch, "/Users/"+url.PathEscape(id), nil, body, &out); err != nil {
+	err := c.api.Do(ctx, http.MethodPatch, "/Users/"+url.PathEscape(id), nil, body, &out)
+	c.members.forgetAll() // a deactivation may take the user out of every group
+	if err != nil {
 		return nil, err
 	}
 	if out.ID == "" { // RFC 7644 allows 204 No Content for PATCH
@@ -162,6 +210,7 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops ...PatchOperation
 // DeleteUser deletes a user; Atlassian deactivates the account instead. A user already gone is not an error.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	err := c.api.Do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(id), nil, nil, nil)
+	c.members.forgetAll() // deactivation takes the user out of every group
 	if transport.IsNotFound(err) {
 		return nil
 	}

@@ -1,0 +1,552 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+)
+
+const (
+	scimUserAddr = "confluence_scim_user.jane"
+
+	routeUser      = "/scim/directory/{directoryId}/Users/{userId}"
+	routeUsers     = "/scim/directory/{directoryId}/Users"
+	routePatchUser = "PATCH " + routeUser
+	routePutUser   = "PUT " + routeUser
+)
+
+// scimUserConfig renders the jane user with the given attribute lines (HCL, one per element).
+func scimUserConfig(env *acctest.Env, lines ...string) string {
+	return env.Config("resource \"confluence_scim_user\" \"jane\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n")
+}
+
+// janeBase are the required attributes, in the mixed case an identity provider might send.
+var janeBase = []string{`user_name = "Jane.Doe@Example.com"`, `email = "Jane.Doe@Example.com"`}
+
+func janeWith(lines ...string) []string { return append(append([]string{}, janeBase...), lines...) }
+
+// expectUser checks the user with SCIM id *id through the SCIM API.
+func expectUser(c *scim.Client, id *string, check func(*scim.User) error) statecheck.StateCheck {
+	return acctest.CheckAPI(func(ctx context.Context) error {
+		u, err := c.GetUser(ctx, *id)
+		if err != nil {
+			return err
+		}
+		return check(u)
+	})
+}
+
+// expectRequests checks the emulator's request counters (since the last reset) for the given routes.
+func expectRequests(env *acctest.Env, want map[string]int) statecheck.StateCheck {
+	return acctest.CheckAPI(func(context.Context) error {
+		for route, n := range want {
+			if got := env.Requests(route); got != n {
+				return fmt.Errorf("%s: %d requests, want %d (all: %v)", route, got, n, env.Emulator.Stats())
+			}
+		}
+		return nil
+	})
+}
+
+func userGone(c *scim.Client, id *string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		_, err := c.GetUser(context.Background(), *id)
+		if !transport.IsNotFound(err) {
+			return fmt.Errorf("user %s still readable after destroy (err=%w)", *id, err)
+		}
+		return nil
+	}
+}
+
+func TestAccSCIMUser_lifecycle(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	var id, accountID, relinkedAccount string
+
+	created := janeWith(
+		`external_id        = "00u1abcd"`,
+		`display_name       = "Jane Doe"`,
+		`given_name         = "Jane"`,
+		`family_name        = "Doe"`,
+		`title              = "Engineer"`,
+		`department         = "R&D"`,
+		`timezone           = "Europe/London"`,
+		`preferred_language = "en-GB"`,
+	)
+	updated := janeWith(
+		`external_id        = "00u1abcd"`,
+		`display_name       = "Jane Q. Doe"`,
+		`given_name         = "Jane"`,
+		`family_name        = "Doe"`,
+		`nick_name          = "JD"`,
+		`title              = "Staff Engineer"`,
+		`department         = "Platform"`,
+		`timezone           = "America/Los_Angeles"`,
+		`preferred_language = "en-GB"`,
+	)
+	cleared := janeWith(
+		`external_id        = "00u1abcd"`,
+		`display_name       = "Jane Q. Doe"`,
+		`given_name         = "Jane"`,
+		`family_name        = "Doe"`,
+		`nick_name          = "JD"`,
+		`title              = ""`,
+		`department         = ""`,
+		`timezone           = "America/Los_Angeles"`,
+		`preferred_language = "en-GB"`,
+	)
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{ // create: every configured attribute reaches the directory, department in the enterprise extension
+				Config: scimUserConfig(env, created...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &accountID),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("user_name"), knownvalue.StringExact("Jane.Doe@Example.com")),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("email"), knownvalue.StringExact("Jane.Doe@Example.com")),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("department"), knownvalue.StringExact("R&D")),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("nick_name"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("organization"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("atlassian_account_id"), knownvalue.NotNull()),
+					expectUser(api, &id, func(u *scim.User) error {
+						if u.UserName != "Jane.Doe@Example.com" || u.PrimaryEmail() != "Jane.Doe@Example.com" || u.ExternalID != "00u1abcd" ||
+							u.DisplayName != "Jane Doe" || u.GivenNameValue() != "Jane" || u.FamilyNameValue() != "Doe" || u.Title != "Engineer" ||
+							u.Timezone != "Europe/London" || u.PreferredLanguage != "en-GB" || !u.IsActive() {
+							return fmt.Errorf("directory holds %+v", u)
+						}
+						if u.Enterprise == nil || u.Enterprise.Department != "R&D" || u.Department != "" {
+							return fmt.Errorf("department not in the enterprise extension: top-level %q, extension %+v", u.Department, u.Enterprise)
+						}
+						if u.AccountID() != accountID {
+							return fmt.Errorf("account %q, state says %q", u.AccountID(), accountID)
+						}
+						return nil
+					}),
+				},
+			},
+			{ // nothing to do on a second plan
+				Config:           scimUserConfig(env, created...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // import fills every attribute
+				ResourceName:      scimUserAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{ // import takes the SCIM id; a user name is refused with the expected form
+				ResourceName:  scimUserAddr,
+				ImportState:   true,
+				ImportStateId: "jane.doe@example.com",
+				ExpectError:   regexp.MustCompile(`(?s)Expected the SCIM id of the user.*data source`),
+			},
+			{ // several attributes change in place, in one PATCH carrying only them, never a PUT
+				PreConfig: env.ResetRequests,
+				Config:    scimUserConfig(env, updated...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("organization"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRequests(env, map[string]int{routePatchUser: 1, routePutUser: 0, "POST " + routeUsers: 0, "DELETE " + routeUser: 0}),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("title"), knownvalue.StringExact("Staff Engineer")),
+					expectUser(api, &id, func(u *scim.User) error {
+						if u.DisplayName != "Jane Q. Doe" || u.NickName != "JD" || u.Title != "Staff Engineer" ||
+							u.DepartmentValue() != "Platform" || u.Timezone != "America/Los_Angeles" {
+							return fmt.Errorf("directory holds %+v", u)
+						}
+						return nil
+					}),
+				},
+			},
+			{ // the identity provider sets an attribute this configuration does not manage: kept, no diff
+				PreConfig: func() {
+					if _, err := api.PatchUser(context.Background(), id, scim.Replace(scim.EnterprisePath("organization"), "Example Corp")); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           scimUserConfig(env, updated...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("organization"), knownvalue.StringExact("Example Corp")),
+					expectUser(api, &id, func(u *scim.User) error {
+						if u.OrganizationValue() != "Example Corp" {
+							return fmt.Errorf("organization %q was wiped", u.OrganizationValue())
+						}
+						return nil
+					}),
+				},
+			},
+			{ // the directory lower-cases the user name and email: same user, no diff
+				PreConfig: func() {
+					ctx := context.Background()
+					u, err := api.GetUser(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := api.PatchUser(ctx, id, scim.Replace("userName", "jane.doe@example.com"),
+						scim.Replace("emails", u.WithPrimaryEmail("jane.doe@example.com"))); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           scimUserConfig(env, updated...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("user_name"), knownvalue.StringExact("Jane.Doe@Example.com")),
+					expectUser(api, &id, func(u *scim.User) error {
+						if u.UserName != "jane.doe@example.com" {
+							return fmt.Errorf("user name %q", u.UserName)
+						}
+						return nil
+					}),
+				},
+			},
+			{ // "" removes a value; department goes from the extension and from Atlassian's top-level copy
+				PreConfig: func() {
+					if _, err := api.PatchUser(context.Background(), id, scim.Replace("department", "Sales")); err != nil {
+						t.Fatal(err)
+					}
+					env.ResetRequests()
+				},
+				Config: scimUserConfig(env, cleared...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// one PATCH removing title and the extension's department, one removing the uncovered top-level copy
+					expectRequests(env, map[string]int{routePatchUser: 2, routePutUser: 0}),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("title"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("department"), knownvalue.StringExact("")),
+					expectUser(api, &id, func(u *scim.User) error {
+						if u.Title != "" || u.DepartmentValue() != "" || u.Department != "" {
+							return fmt.Errorf("title %q, department %q (top-level %q) not removed", u.Title, u.DepartmentValue(), u.Department)
+						}
+						if u.OrganizationValue() != "Example Corp" || u.NickName != "JD" {
+							return fmt.Errorf("unrelated attributes changed: %+v", u)
+						}
+						return nil
+					}),
+				},
+			},
+			{ // a cleared value stays cleared: no perpetual diff
+				Config:           scimUserConfig(env, cleared...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // drift: managed attributes changed through the API, including a cleared one; apply restores them
+				PreConfig: func() {
+					if _, err := api.PatchUser(context.Background(), id, scim.Replace("displayName", "J. Doe"), scim.Replace("title", "Intern")); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: scimUserConfig(env, cleared...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Jane Q. Doe")),
+					plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("title"), knownvalue.StringExact("")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectUser(api, &id, func(u *scim.User) error {
+					if u.DisplayName != "Jane Q. Doe" || u.Title != "" {
+						return fmt.Errorf("drift not corrected: display name %q, title %q", u.DisplayName, u.Title)
+					}
+					return nil
+				})},
+			},
+			{ // drift: deactivated through the API; plan re-activates in place
+				PreConfig: func() {
+					if _, err := api.PatchUser(context.Background(), id, scim.Replace("active", false)); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: scimUserConfig(env, cleared...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectUser(api, &id, func(u *scim.User) error {
+					if !u.IsActive() {
+						return fmt.Errorf("user still inactive")
+					}
+					return nil
+				})},
+			},
+			{ // drift: deleted (deactivated, 404) through the API; plan creates it again, on the same account
+				PreConfig: func() {
+					if err := api.DeleteUser(context.Background(), id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: scimUserConfig(env, cleared...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &relinkedAccount),
+					acctest.CheckAPI(func(context.Context) error {
+						if relinkedAccount != accountID {
+							return fmt.Errorf("re-created user is linked to account %q, was %q", relinkedAccount, accountID)
+						}
+						return nil
+					}),
+					expectUser(api, &id, func(u *scim.User) error {
+						if !u.IsActive() || u.DisplayName != "Jane Q. Doe" {
+							return fmt.Errorf("re-created user: %+v", u)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+// active = false deactivates in place and true re-activates, each as one PATCH.
+func TestAccSCIMUser_activeInPlace(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	var id string
+	isActive := func(want bool) statecheck.StateCheck {
+		return expectUser(api, &id, func(u *scim.User) error {
+			if u.IsActive() != want {
+				return fmt.Errorf("active = %v in the directory, want %v", u.IsActive(), want)
+			}
+			return nil
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{
+				Config:            scimUserConfig(env, janeBase...),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id), isActive(true)},
+			},
+			{
+				PreConfig: env.ResetRequests,
+				Config:    scimUserConfig(env, janeWith(`active = false`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRequests(env, map[string]int{routePatchUser: 1, routePutUser: 0, "DELETE " + routeUser: 0}),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+					isActive(false),
+				},
+			},
+			{
+				Config:           scimUserConfig(env, janeWith(`active = false`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: scimUserConfig(env, janeBase...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{isActive(true)},
+			},
+		},
+	})
+}
+
+// user_name and email change in place (Atlassian allows both through PATCH); the identity provider's other
+// email addresses survive, and the user keeps its SCIM id and account.
+func TestAccSCIMUser_renameInPlace(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	var id, accountID string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(env, janeBase...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &accountID),
+				},
+			},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					u, err := api.GetUser(ctx, id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					home := append(u.Emails, scim.Email{Value: "jane@home.example", Type: "home"})
+					if _, err := api.PatchUser(ctx, id, scim.Replace("emails", home)); err != nil {
+						t.Fatal(err)
+					}
+					env.ResetRequests()
+				},
+				Config: scimUserConfig(env, `user_name = "jane.smith@example.com"`, `email = "jane.smith@example.com"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// refresh, then the read of the current email list, then one PATCH
+					expectRequests(env, map[string]int{"GET " + routeUser: 2, routePatchUser: 1, routePutUser: 0, "POST " + routeUsers: 0}),
+					expectUser(api, &id, func(u *scim.User) error { // same SCIM id as before
+						if u.UserName != "jane.smith@example.com" || u.PrimaryEmail() != "jane.smith@example.com" {
+							return fmt.Errorf("user name %q, primary email %q", u.UserName, u.PrimaryEmail())
+						}
+						if len(u.Emails) != 2 || u.Emails[1].Value != "jane@home.example" || u.Emails[1].Primary {
+							return fmt.Errorf("the identity provider's home address was not kept: %+v", u.Emails)
+						}
+						if u.AccountID() != accountID {
+							return fmt.Errorf("account changed from %q to %q", accountID, u.AccountID())
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				Config:           scimUserConfig(env, `user_name = "jane.smith@example.com"`, `email = "jane.smith@example.com"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// Destroy deactivates (GET answers 404); creating the same user name again re-activates the same account.
+func TestAccSCIMUser_recreateRelinksAccount(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	var id, firstAccount, secondAccount string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(env, janeWith(`display_name = "Jane Doe"`)...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &firstAccount),
+				},
+			},
+			{ // destroy: SCIM DELETE; the directory answers 404 from then on
+				Config: env.Config(""),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CheckAPI(func(context.Context) error {
+					return userGone(api, &id)(nil)
+				})},
+			},
+			{
+				Config: scimUserConfig(env, janeWith(`display_name = "Jane Doe"`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &secondAccount),
+					acctest.CheckAPI(func(context.Context) error {
+						if firstAccount == "" || secondAccount != firstAccount {
+							return fmt.Errorf("re-created user is linked to account %q, the destroyed one to %q", secondAccount, firstAccount)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+func TestAccSCIMUser_existingUserIsAnImport(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	ctx := context.Background()
+	byName, err := api.CreateUser(ctx, scim.User{UserName: "jane.doe@example.com", Emails: []scim.Email{{Value: "jane.doe@example.com", Primary: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byExternal, err := api.CreateUser(ctx, scim.User{UserName: "ken@example.com", ExternalID: "00u-ken", Emails: []scim.Email{{Value: "ken@example.com", Primary: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct{ config, want string }{
+		"same user name in another case": {scimUserConfig(env, janeBase...),
+			`(?s)user_name.*already exists.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byName.ID) + `.*import \{`},
+		"same external id": {scimUserConfig(env, `user_name = "kenneth@example.com"`, `email = "kenneth@example.com"`, `external_id = "00u-ken"`),
+			`(?s)external_id.*"00u-ken" already belongs.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byExternal.ID)},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
+			})
+		})
+	}
+}
+
+// An email held by another user cannot be seen at plan time (SCIM cannot filter on it); the apply fails with
+// the API's own message and what to do, and nothing is stored.
+func TestAccSCIMUser_emailConflictAtApply(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	if _, err := env.SCIM(t).CreateUser(context.Background(), scim.User{UserName: "jdoe", Emails: []scim.Email{{Value: "jane.doe@example.com", Primary: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      scimUserConfig(env, `user_name = "jane@example.com"`, `email = "jane.doe@example.com"`),
+			ExpectError: regexp.MustCompile(`(?s)409.*with email\[jane\.doe@example\.com\]\s+already exists.*unique.*terraform import confluence_scim_user`),
+		}},
+	})
+	if n := env.Requests("POST " + routeUsers); n != 2 { // the seeding create and the refused one
+		t.Errorf("POST /Users: %d requests, want 2", n)
+	}
+}
+
+func TestAccSCIMUser_badInput(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	cases := map[string]struct{ config, want string }{
+		"empty user name":    {scimUserConfig(env, `user_name = ""`, `email = "a@example.com"`), `(?s)user_name.*length must be at least 1`},
+		"empty email":        {scimUserConfig(env, `user_name = "a"`, `email = ""`), `(?s)email.*not an email address.*jane.doe@example.com`},
+		"email shape":        {scimUserConfig(env, `user_name = "a"`, `email = "jane at example.com"`), `(?s)email.*not an email address`},
+		"timezone":           {scimUserConfig(env, janeWith(`timezone = "Pacific Standard Time"`)...), `(?s)timezone.*not an IANA time zone.*Europe/London.*UTC`},
+		"timezone case":      {scimUserConfig(env, janeWith(`timezone = "europe/london"`)...), `(?s)timezone.*not an IANA time zone`},
+		"language":           {scimUserConfig(env, janeWith(`preferred_language = "English"`)...), `(?s)preferred_language.*not a language tag.*en-US`},
+		"language separator": {scimUserConfig(env, janeWith(`preferred_language = "en_US"`)...), `(?s)preferred_language.*not a language tag`},
+		"no credential": {env.ProviderBlock([]string{"scim_api_key"}) + "resource \"confluence_scim_user\" \"jane\" {\n  user_name = \"a@example.com\"\n  email = \"a@example.com\"\n}\n",
+			`(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
+	}
+	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
+		if stats := env.Emulator.Stats(); len(stats) != 0 {
+			t.Errorf("bad input reached the API: %v", stats)
+		}
+	})
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
+			})
+		})
+	}
+}
