@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
@@ -135,6 +136,17 @@ func (e *Env) SCIM(t testing.TB) *scim.Client {
 	c, err := scim.New(transport.NewHTTPClient(transport.Config{UserAgent: "acctest"}), e.Settings()["scim_directory_url"], e.Creds.SCIMAPIKey)
 	if err != nil {
 		t.Fatalf("SCIM client: %v", err)
+	}
+	return c
+}
+
+// Admin is a client of the emulator's Organizations API, for changing groups, memberships and product access
+// as an organization admin would in drift steps.
+func (e *Env) Admin(t testing.TB) *admin.Client {
+	t.Helper()
+	c, err := admin.New(transport.NewHTTPClient(transport.Config{UserAgent: "acctest"}), e.URL, e.Creds.OrgID, e.Creds.AdminAPIKey)
+	if err != nil {
+		t.Fatalf("Admin client: %v", err)
 	}
 	return c
 }

@@ -129,10 +129,11 @@ func TestContract(t *testing.T) {
 	expectStatus(t, h.do(http.MethodGet, "/wiki/api/v2/spaces", "", nil), http.StatusUnauthorized)
 	expectStatus(t, h.do(http.MethodGet, "/wiki/api/v2/space-role-mode", "Bearer wrong", nil), http.StatusUnauthorized)
 
-	// Every served route was exercised.
+	// Every served route was exercised (Admin routes have their own contract test, TestAdminContract, and
+	// space access routes theirs, TestConfluenceAccessContract).
 	stats := h.emu.Stats()
 	for _, route := range h.emu.Routes() {
-		if stats[route] == 0 {
+		if stats[route] == 0 && !strings.Contains(route, " /admin/") && !slices.Contains(accessRoutes, route) {
 			t.Errorf("route %s is not exercised by the contract test", route)
 		}
 	}

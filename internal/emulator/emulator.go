@@ -20,9 +20,11 @@ type Options struct {
 	ErrorRate        float64       // 0..1 share of API requests answered 503 (before any state change), in the API's error shape
 	RateLimit        float64       // requests/second over all API routes; above it 429 with Retry-After (seconds, >=1) in the API's error shape; 0 = off
 	PageSize         int           // when >0, caps every page size the server returns (SCIM count, cursor limits)
-	PropagationDelay time.Duration // lag before a SCIM group appears as an externally synced org group, and before role-assignment changes are visible
+	PropagationDelay time.Duration // lag before a SCIM group appears as an externally synced org group, before role-assignment changes are visible, and before accepted (202) space-role updates and deletions apply
 	ExtraSpaces      int           // generated extra classic spaces (keys like "GEN0001") for scale runs
 	Seed             int64         // for the error-rate randomness (deterministic in tests)
+	RoleMode         string        // the site's space role mode: PRE_ROLES | ROLES_TRANSITION | ROLES (any case); "" = ROLES_TRANSITION; New panics on anything else
+	Faults           []Fault       // targeted failures of chosen requests (partial-failure tests)
 }
 
 // Credentials are the secrets and identifiers of one emulator instance. They are random per
@@ -50,8 +52,9 @@ type Emulator struct {
 	baseMu  sync.RWMutex
 	baseURL string
 
-	faults *faults
-	stats  *stats
+	faults   *faults
+	targeted *targetedFaults
+	stats    *stats
 
 	srvMu sync.Mutex
 	srv   *http.Server
@@ -74,9 +77,10 @@ func New(opts Options) *Emulator {
 			APIToken:       "emu-token-" + randomHex(24),
 			AdminAccountID: newAccountID(),
 		},
-		now:    time.Now,
-		faults: newFaults(opts),
-		stats:  newStats(),
+		now:      time.Now,
+		faults:   newFaults(opts),
+		targeted: newTargetedFaults(opts.Faults),
+		stats:    newStats(),
 	}
 	e.st = newState(e.creds, opts, e.now())
 	e.mux = e.buildMux()

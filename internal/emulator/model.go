@@ -193,7 +193,6 @@ type space struct {
 	Name        string
 	Type        string
 	Status      string
-	RoleMode    string // roleModePreRoles for classic spaces, roleModeRoles for role-based ones
 	AuthorID    string
 	OwnerID     string
 	HomepageID  int64
@@ -218,6 +217,7 @@ type spacePermissionDef struct {
 type spaceRole struct {
 	ID, Type, Name, Description string
 	Permissions                 []string
+	Pending                     *spaceRoleTask // an accepted (202) update or deletion not yet applied
 }
 
 type spaceRoleAssignment struct {
@@ -276,7 +276,7 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		scimDir:     directory{ID: c.DirectoryID, Name: "Emulated identity provider"},
 		defaultDir:  directory{ID: newUUID(), Name: "Atlassian accounts"},
 		site:        &site{CloudID: c.CloudID, Name: seedSiteName, Host: seedSiteName + ".atlassian.net"},
-		roleMode:    roleModeTransition,
+		roleMode:    siteRoleMode(opts.RoleMode),
 		accounts:    map[string]*account{},
 		scimUsers:   map[string]*scimUser{},
 		scimGroups:  map[string]*scimGroup{},
@@ -319,9 +319,11 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	for _, s := range [][2]string{{"ENG", "Engineering"}, {"OPS", "Operations"}, {"HR", "People"}, {"SEC", "Security"}} {
 		st.addClassicSpace(s[0], s[1], admin.ID, usersGroup.ID, now)
 	}
-	docs := st.addSpace("DOCS", "Documentation", roleModeRoles, admin.ID, now)
+	docs := st.addSpace("DOCS", "Documentation", admin.ID, now)
 	st.roleAssignments = append(st.roleAssignments, &spaceRoleAssignment{
 		SpaceID: docs.ID, PrincipalType: "USER", PrincipalID: admin.ID, RoleID: st.spaceRoleByName("Admin").ID,
+	}, &spaceRoleAssignment{
+		SpaceID: docs.ID, PrincipalType: "GROUP", PrincipalID: usersGroup.ID, RoleID: st.spaceRoleByName("Viewer").ID,
 	})
 	for i := 1; i <= opts.ExtraSpaces; i++ {
 		st.addClassicSpace(fmt.Sprintf("GEN%04d", i), fmt.Sprintf("Generated space %04d", i), admin.ID, usersGroup.ID, now)
@@ -423,9 +425,9 @@ func (st *state) visibleGroupRoles(groupID string, now time.Time) map[string][]s
 	return out
 }
 
-func (st *state) addSpace(key, name, mode, adminID string, now time.Time) *space {
+func (st *state) addSpace(key, name, adminID string, now time.Time) *space {
 	s := &space{
-		ID: st.nextSpaceID, Key: key, Name: name, Type: "global", Status: "current", RoleMode: mode,
+		ID: st.nextSpaceID, Key: key, Name: name, Type: "global", Status: "current",
 		AuthorID: adminID, OwnerID: adminID, HomepageID: st.nextPageID, Created: now,
 		Description: name + " space",
 	}
@@ -437,7 +439,7 @@ func (st *state) addSpace(key, name, mode, adminID string, now time.Time) *space
 }
 
 func (st *state) addClassicSpace(key, name, adminID, usersGroupID string, now time.Time) {
-	s := st.addSpace(key, name, roleModePreRoles, adminID, now)
+	s := st.addSpace(key, name, adminID, now)
 	for _, p := range seedAdminPermissions {
 		st.addSpacePermission(s.ID, "user", adminID, p[0], p[1])
 	}

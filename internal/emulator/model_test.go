@@ -209,8 +209,8 @@ func TestSeed(t *testing.T) {
 	}
 	for _, key := range []string{"ENG", "OPS", "HR", "SEC", "GEN0001", "GEN0003"} {
 		s := st.spaceByKey(key)
-		if s == nil || s.RoleMode != roleModePreRoles {
-			t.Fatalf("space %s: %+v", key, s)
+		if s == nil {
+			t.Fatalf("space %s missing", key)
 		}
 		if !has(s, "user", admin, "read", "space") || !has(s, "user", admin, "administer", "space") || !has(s, "group", users.ID, "read", "space") {
 			t.Errorf("space %s lacks the seeded grants", key)
@@ -220,8 +220,13 @@ func TestSeed(t *testing.T) {
 		t.Error("more generated spaces than asked for")
 	}
 	docs := st.spaceByKey("DOCS")
-	if docs == nil || docs.RoleMode != roleModeRoles {
-		t.Fatalf("DOCS: %+v", docs)
+	if docs == nil {
+		t.Fatal("DOCS missing")
+	}
+	for _, p := range st.spacePerms {
+		if p.SpaceID == docs.ID {
+			t.Errorf("DOCS has a classic grant %+v; it is the space seeded with role assignments", p)
+		}
 	}
 	var names []string
 	for _, id := range st.spaceRoleOrder {
@@ -242,8 +247,10 @@ func TestSeed(t *testing.T) {
 	if !slices.Contains(st.spaceRoleByName("Admin").Permissions, "administer/space") || slices.Contains(st.spaceRoleByName("Manager").Permissions, "administer/space") {
 		t.Error("only Admin should administer")
 	}
-	if len(st.roleAssignments) != 1 || st.roleAssignments[0].SpaceID != docs.ID || st.roleAssignments[0].PrincipalID != admin ||
-		st.roleAssignments[0].RoleID != st.spaceRoleByName("Admin").ID {
+	if len(st.roleAssignments) != 2 || st.roleAssignments[0].SpaceID != docs.ID || st.roleAssignments[0].PrincipalID != admin ||
+		st.roleAssignments[0].RoleID != st.spaceRoleByName("Admin").ID ||
+		st.roleAssignments[1].SpaceID != docs.ID || st.roleAssignments[1].PrincipalType != "GROUP" || st.roleAssignments[1].PrincipalID != users.ID ||
+		st.roleAssignments[1].RoleID != st.spaceRoleByName("Viewer").ID {
 		t.Errorf("DOCS assignments: %+v", st.roleAssignments)
 	}
 	if st.roleMode != roleModeTransition || st.site.ari() != "ari:cloud:confluence::site/"+e.creds.CloudID {

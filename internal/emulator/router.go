@@ -53,10 +53,40 @@ func (e *Emulator) routes() []route {
 		{apiSCIM, "GET " + scimPrefix + "/Schemas", e.scimSchemas},
 		{apiSCIM, "GET " + scimPrefix + "/Schemas/{id}", e.scimSchema},
 
+		// Organizations (Admin) API v2 (reference §2).
+		{apiAdmin, "GET " + adminPrefix + "/directories", e.adminListDirectories},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups", e.adminCreateGroup},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/search", e.adminSearchGroups},
+		{apiAdmin, "GET " + adminDirPrefix + "/groups/{groupId}", e.adminGetGroup},
+		{apiAdmin, "DELETE " + adminDirPrefix + "/groups/{groupId}", e.adminDeleteGroup},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/memberships", e.adminAddMember},
+		{apiAdmin, "DELETE " + adminDirPrefix + "/groups/{groupId}/memberships/{accountId}", e.adminRemoveMember},
+		{apiAdmin, "GET " + adminDirPrefix + "/groups/{groupId}/role-assignments", e.adminGroupRoles},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/assign", e.adminAssignRole},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/revoke", e.adminRevokeRole},
+		{apiAdmin, "POST " + adminDirPrefix + "/users/search", e.adminSearchUsers},
+		{apiAdmin, "GET " + adminDirPrefix + "/users/{accountId}", e.adminGetUser},
+		{apiAdmin, "POST " + adminPrefix + "/workspaces", e.adminWorkspaces},
+
 		// Confluence REST v2 (reference §3).
 		{apiConfluenceV2, "GET " + v2Prefix + "/spaces", e.v2ListSpaces},
 		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}", e.v2GetSpace},
 		{apiConfluenceV2, "GET " + v2Prefix + "/space-role-mode", e.v2SpaceRoleMode},
+
+		// Confluence space access (reference §3.3-§3.7): classic permissions, groups, roles.
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}/permissions", e.v2ListSpacePermissions},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-permissions", e.v2SpacePermissionCatalogue},
+		{apiConfluenceV1, "POST " + v1Prefix + "/space/{spaceKey}/permission", e.v1AddSpacePermission},
+		{apiConfluenceV1, "DELETE " + v1Prefix + "/space/{spaceKey}/permission/{id}", e.v1RemoveSpacePermission},
+		{apiConfluenceV1, "GET " + v1Prefix + "/group/by-id", e.v1GroupByID},
+		{apiConfluenceV1, "GET " + v1Prefix + "/user/current", e.v1CurrentUser},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles", e.v2ListSpaceRoles},
+		{apiConfluenceV2, "POST " + v2Prefix + "/space-roles", e.v2CreateSpaceRole},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles/{id}", e.v2GetSpaceRole},
+		{apiConfluenceV2, "PUT " + v2Prefix + "/space-roles/{id}", e.v2UpdateSpaceRole},
+		{apiConfluenceV2, "DELETE " + v2Prefix + "/space-roles/{id}", e.v2DeleteSpaceRole},
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}/role-assignments", e.v2ListRoleAssignments},
+		{apiConfluenceV2, "POST " + v2Prefix + "/spaces/{id}/role-assignments", e.v2SetRoleAssignments},
 	}
 }
 
@@ -98,8 +128,8 @@ func (e *Emulator) buildMux() *http.ServeMux {
 	return mux
 }
 
-// apiMiddleware counts the request, then applies latency, rate limit, injected errors and
-// authentication, in that order, before the handler runs. Faults are decided before any state
+// apiMiddleware counts the request, then applies latency, targeted faults (Options.Faults), rate
+// limit, injected errors and authentication, in that order, before the handler runs. Faults are decided before any state
 // changes.
 func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -110,6 +140,9 @@ func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.Handle
 		e.stats.add(key)
 		if !e.faults.delay(r.Context()) {
 			return // the client gave up
+		}
+		if e.injectFault(w, api, key) {
+			return
 		}
 		if retry, ok := e.faults.allow(); !ok {
 			w.Header().Set("Retry-After", retry)

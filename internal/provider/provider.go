@@ -171,6 +171,8 @@ func (p *confluenceProvider) Resources(context.Context) []func() resource.Resour
 		NewSCIMUserResource,
 		NewSCIMGroupMemberResource,
 		NewSCIMGroupMembersExclusiveResource,
+		NewGroupResource,
+		NewGroupMappingResource,
 	}
 }
 
@@ -180,6 +182,8 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewSCIMUserDataSource,
 		NewSCIMDirectoryDataSource,
 		NewSCIMGroupDataSource,
+		NewGroupDataSource,
+		NewUserDataSource,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
@@ -23,6 +24,7 @@ type providerData struct {
 	mu         sync.Mutex
 	scim       *scim.Client
 	confluence *confluence.Client
+	admin      *admin.Client
 }
 
 // credential names one provider attribute and its environment variable, for "missing credential" errors.
@@ -100,5 +102,30 @@ func (d *providerData) Confluence() (*confluence.Client, diag.Diagnostics) {
 		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Invalid site_url", err.Error())}
 	}
 	d.confluence = c
+	return c, nil
+}
+
+// Admin returns the Organizations API client, or a diagnostic naming the missing settings.
+func (d *providerData) Admin() (*admin.Client, diag.Diagnostics) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.admin != nil {
+		return d.admin, nil
+	}
+	var missing []credential
+	if d.settings.organizationID == "" {
+		missing = append(missing, credential{"organization_id", envOrganizationID})
+	}
+	if d.settings.adminAPIKey == "" {
+		missing = append(missing, credential{"admin_api_key", envAdminAPIKey})
+	}
+	if len(missing) > 0 {
+		return nil, diag.Diagnostics{missingCredentials("the Atlassian Organizations API", missing)}
+	}
+	c, err := admin.New(d.http, d.settings.adminAPIURL, d.settings.organizationID, d.settings.adminAPIKey)
+	if err != nil {
+		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("Invalid Organizations API settings", err.Error())}
+	}
+	d.admin = c
 	return c, nil
 }

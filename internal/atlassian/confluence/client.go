@@ -1,5 +1,11 @@
 // Package confluence is a client for the Confluence Cloud REST API: v2 for reads (spaces, permissions, roles)
 // and v1 for the space permission writes that exist only there.
+//
+// A Client lives for one provider run and remembers what every plan reads many times: space key→id
+// lookups (batched across concurrent callers), each space's permissions and role assignments, the site's
+// role mode, the calling user and the permission catalogue. Writes made through the client keep those
+// memories up to date; a write whose outcome is unknown makes the client forget the space, so the next
+// read asks the API again.
 package confluence
 
 import (
@@ -7,28 +13,37 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
 const (
 	v2         = "/wiki/api/v2"
+	v1         = "/wiki/rest/api"
 	maxPage    = 250 // the v2 maximum for limit, and for keys= per request
 	maxCursors = 100000
+
+	// defaultLookupWindow is how long a space key lookup waits for others to share its request.
+	defaultLookupWindow = 15 * time.Millisecond
 )
 
-// Client talks to one Confluence site. It remembers space key→id lookups for the run, so that any number of
-// resources in one space cost one lookup.
+// Client talks to one Confluence site. It is safe for concurrent use.
 type Client struct {
 	api *transport.Client
 
-	mu     sync.Mutex
-	spaces map[string]*Space // by key
+	spaces *spaceLoader
+
+	roleMode    cache[string, string]
+	currentUser cache[string, User]
+	catalogue   cache[string, []PermissionDef]
+	permissions cache[string, []Permission]     // by space id
+	assignments cache[string, []RoleAssignment] // by space id
+
+	// Polling of the asynchronous space role changes (tests shorten it).
+	pollFirst, pollMax time.Duration
 }
 
 // New returns a client for the site at siteURL (https://<site>.atlassian.net or
@@ -38,16 +53,28 @@ func New(hc *http.Client, siteURL string, auth transport.Authenticator) (*Client
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api, spaces: map[string]*Space{}}, nil
+	c := &Client{api: api, pollFirst: defaultPollFirst, pollMax: defaultPollMax}
+	c.spaces = newSpaceLoader(c, defaultLookupWindow)
+	return c, nil
 }
 
-// Space is a Confluence space as v2 returns it. Ids are numeric strings.
-type Space struct {
-	ID     string `json:"id"`
-	Key    string `json:"key"`
-	Name   string `json:"name"`
-	Type   string `json:"type"`
-	Status string `json:"status"`
+// SetLookupWindow sets how long a space key lookup waits for concurrent lookups to join its request
+// (default 15ms; 0 sends at once).
+func (c *Client) SetLookupWindow(d time.Duration) {
+	c.spaces.mu.Lock()
+	c.spaces.window = max(d, 0)
+	c.spaces.mu.Unlock()
+}
+
+// SetPollInterval sets the first and the longest interval between the reads that wait for an
+// asynchronous space role change (defaults 250ms and 5s).
+func (c *Client) SetPollInterval(first, longest time.Duration) {
+	if first > 0 {
+		c.pollFirst = first
+	}
+	if longest >= c.pollFirst {
+		c.pollMax = longest
+	}
 }
 
 type links struct {
@@ -88,51 +115,10 @@ func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) (
 	return nil, fmt.Errorf("confluence: listing %s did not end after %d pages", path, maxCursors)
 }
 
-// SpacesByKey resolves space keys to spaces, asking the API only for keys this client has not seen in the
-// run, in batches of up to 250 keys. Keys that do not exist (or that the caller cannot view) are absent from
-// the result.
-func (c *Client) SpacesByKey(ctx context.Context, keys ...string) (map[string]*Space, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var missing []string
-	for _, k := range keys {
-		if _, ok := c.spaces[k]; !ok && !slices.Contains(missing, k) {
-			missing = append(missing, k)
-		}
+// notFound builds the typed 404 of something the API answered without (an absent key, say).
+func notFound(path, format string, args ...any) error {
+	return &transport.Error{
+		API: transport.Confluence, Method: http.MethodGet, Path: path, StatusCode: http.StatusNotFound,
+		Message: fmt.Sprintf(format, args...),
 	}
-	sort.Strings(missing)
-	for len(missing) > 0 {
-		batch := missing[:min(len(missing), maxPage)]
-		missing = missing[len(batch):]
-		found, err := listAll[Space](ctx, c, v2+"/spaces", url.Values{"keys": {strings.Join(batch, ",")}})
-		if err != nil {
-			return nil, err
-		}
-		for i := range found {
-			c.spaces[found[i].Key] = &found[i]
-		}
-	}
-	out := make(map[string]*Space, len(keys))
-	for _, k := range keys {
-		if s := c.spaces[k]; s != nil {
-			out[k] = s
-		}
-	}
-	return out, nil
-}
-
-// SpaceByKey resolves one space key; a missing space is a not-found error.
-func (c *Client) SpaceByKey(ctx context.Context, key string) (*Space, error) {
-	found, err := c.SpacesByKey(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	s, ok := found[key]
-	if !ok {
-		return nil, &transport.Error{
-			API: transport.Confluence, Method: http.MethodGet, Path: v2 + "/spaces", StatusCode: http.StatusNotFound,
-			Message: fmt.Sprintf("no space with key %q exists, or the Confluence credential cannot view it", key),
-		}
-	}
-	return s, nil
 }

@@ -29,6 +29,8 @@ var knownSpecDefects = []specDefect{
 	{specConfluenceV2, "list query parameters documented as comma-separated (keys, ids, …) are declared with the default form/explode=true (repeated parameters)", fixConfluenceV2CommaLists},
 	{specConfluenceV2, "label 'prefix' query parameters have default \"my, team\", which is not one of their enum values (my, team)", fixConfluenceV2LabelPrefixDefault},
 	{specAdmin, "the stored copy was re-serialized with an added top-level '_meta' key (see SOURCES.md), which is not an OpenAPI field", fixAdminMeta},
+	{specAdmin, "v2 group create/delete, membership and role assign/revoke document their errors without a body; the service sends Errors {\"errors\":[{id,status,code,title,detail}]}, and the gateway's 401/429 a ProxyError {code,message}", fixAdminErrorBodies},
+	{specConfluenceV1, "GET /group/by-id and GET /user/current document no 401, although like every authenticated operation they answer it to a missing or wrong credential: added with the v1 error body", fixConfluenceV1Undocumented401},
 	{all, "429 (and 503) are not documented on most operations although any endpoint may answer them (reference §1.10, §2.11, §3.10): added with the API's error body", fixRateLimitResponses},
 }
 
@@ -473,6 +475,55 @@ func fixAdminMeta(_ string, doc *openapi3.T) error {
 		return fmt.Errorf("no _meta key")
 	}
 	delete(doc.Extensions, "_meta")
+	return nil
+}
+
+func fixAdminErrorBodies(_ string, doc *openapi3.T) error {
+	for _, name := range []string{"Errors", "ProxyError"} {
+		if doc.Components.Schemas[name] == nil {
+			return fmt.Errorf("schema %s not found", name)
+		}
+	}
+	filled := 0
+	err := eachOperation(doc, func(path, _ string, _ *openapi3.PathItem, op *openapi3.Operation) error {
+		if !strings.HasPrefix(path, "/v2/") {
+			return nil
+		}
+		for code, resp := range op.Responses.Map() {
+			if (!strings.HasPrefix(code, "4") && !strings.HasPrefix(code, "5")) || resp.Value == nil || len(resp.Value.Content) > 0 {
+				continue
+			}
+			schema := "Errors"
+			if code == "401" || code == "429" {
+				schema = "ProxyError"
+			}
+			c := *resp.Value // responses may be shared components
+			c.Content = openapi3.NewContentWithJSONSchemaRef(componentRef(doc, schema))
+			op.Responses.Set(code, &openapi3.ResponseRef{Value: &c})
+			filled++
+		}
+		return nil
+	})
+	if err == nil && filled == 0 {
+		err = fmt.Errorf("no v2 error response without a body left")
+	}
+	return err
+}
+
+func fixConfluenceV1Undocumented401(_ string, doc *openapi3.T) error {
+	for _, path := range []string{"/wiki/rest/api/group/by-id", "/wiki/rest/api/user/current"} {
+		op, err := operation(doc, path, "GET")
+		if err != nil {
+			return err
+		}
+		if op.Responses.Value("401") != nil {
+			return fmt.Errorf("GET %s documents 401 now", path)
+		}
+		desc := "Missing or wrong credential (emulator overlay)"
+		op.Responses.Set("401", &openapi3.ResponseRef{Value: &openapi3.Response{
+			Description: &desc, Content: openapi3.NewContentWithJSONSchemaRef(componentRef(doc, "EmulatorV1Error")),
+		}})
+	}
 	return nil
 }
 

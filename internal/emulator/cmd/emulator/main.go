@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -40,9 +41,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&opts.ErrorRate, "error-rate", 0, "share (0..1) of API requests answered 503")
 	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests per second before 429 with Retry-After (0 = unlimited)")
 	fs.IntVar(&opts.PageSize, "page-size", 0, "cap on every page size the server returns (0 = API defaults)")
-	fs.DurationVar(&opts.PropagationDelay, "propagation-delay", 0, "lag before SCIM groups and role changes show in the Admin API")
+	fs.DurationVar(&opts.PropagationDelay, "propagation-delay", 0, "lag before SCIM groups and role changes show in the Admin API, and before accepted space-role updates and deletions apply")
 	fs.IntVar(&opts.ExtraSpaces, "spaces", 0, "number of extra generated classic spaces (GEN0001…)")
 	fs.Int64Var(&opts.Seed, "seed", 1, "seed of the error-rate randomness")
+	fs.StringVar(&opts.RoleMode, "role-mode", "ROLES_TRANSITION", "the site's space role mode: "+strings.Join(emulator.RoleModes(), " | "))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,6 +53,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if opts.ErrorRate < 0 || opts.ErrorRate > 1 {
 		return fmt.Errorf("-error-rate must be between 0 and 1")
+	}
+	if !slices.Contains(emulator.RoleModes(), strings.ToUpper(strings.TrimSpace(opts.RoleMode))) {
+		return fmt.Errorf("-role-mode must be one of %s", strings.Join(emulator.RoleModes(), ", "))
 	}
 
 	emu := emulator.New(opts)

@@ -36,7 +36,7 @@ func TestRunPrintsEnvServesAndStops(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-page-size", "1", "-spaces", "2", "-latency", "1ms"}, &stdout, &stderr)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-page-size", "1", "-spaces", "2", "-latency", "1ms", "-role-mode", "roles"}, &stdout, &stderr)
 	}()
 
 	var content []byte
@@ -88,6 +88,18 @@ func TestRunPrintsEnvServesAndStops(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body.String(), `"key":"GEN0002"`) {
 		t.Errorf("GEN0002 lookup: %d %s", resp.StatusCode, body.String())
 	}
+	req, _ = http.NewRequestWithContext(context.Background(), http.MethodGet, env["CONFLUENCE_SITE_URL"]+"/wiki/api/v2/space-role-mode", nil)
+	req.SetBasicAuth(env["CONFLUENCE_EMAIL"], env["CONFLUENCE_API_TOKEN"])
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body.Reset()
+	_, _ = body.ReadFrom(resp.Body)
+	_ = resp.Body.Close()
+	if !strings.Contains(body.String(), `"mode":"ROLES"`) {
+		t.Errorf("-role-mode roles: space-role-mode answered %s", body.String())
+	}
 	req, _ = http.NewRequestWithContext(context.Background(), http.MethodGet, env["ATLASSIAN_SCIM_DIRECTORY_URL"]+"/Groups", nil)
 	req.Header.Set("Authorization", "Bearer "+env["ATLASSIAN_SCIM_API_KEY"])
 	resp, err = http.DefaultClient.Do(req)
@@ -116,7 +128,7 @@ func TestRunPrintsEnvServesAndStops(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-error-rate", "2"}, {"-nope"}, {"extra"}} {
+	for _, args := range [][]string{{"-error-rate", "2"}, {"-nope"}, {"extra"}, {"-role-mode", "HYBRID"}} {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), args, &out, &errOut); err == nil {
 			t.Errorf("run(%v) succeeded", args)

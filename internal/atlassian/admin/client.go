@@ -1,0 +1,199 @@
+// Package admin is a client for the Atlassian Organizations (Admin) REST API v2: directories, groups, group
+// membership, group role assignments (product access), users and workspaces of one organization.
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+)
+
+// AllDirectories in place of a directory id widens a call to every directory the key can manage.
+const AllDirectories = "-"
+
+// DefaultConsistencyTimeout bounds the waits this package makes on its own (a new group appearing after its
+// create) when the context carries no deadline.
+const DefaultConsistencyTimeout = 2 * time.Minute
+
+const (
+	pageLimit    = 100 // the v2 maximum for limit on groups, users and role assignments
+	maxPages     = 100000
+	maxNames     = 100 // groupNames and emails per search
+	maxIDs       = 10  // groupIds and accountIds per search
+	maxResources = 20  // resourceIds per role-assignment query
+)
+
+// Product roles a group can hold on a Confluence site (reference §2.6).
+const (
+	RoleUser            = "atlassian/user"              // can use the product (a billable seat)
+	RoleAdmin           = "atlassian/admin"             // product admin
+	RoleGuest           = "atlassian/guest"             // guest: only the spaces it is given
+	RoleUserAccessAdmin = "atlassian/user-access-admin" // administers users and groups, no product access
+)
+
+// ConfluenceRoles returns the role ids a group can be assigned on a Confluence site.
+func ConfluenceRoles() []string {
+	return []string{RoleUser, RoleAdmin, RoleGuest, RoleUserAccessAdmin}
+}
+
+// Client talks to one organization. It remembers each Confluence site's resource id for the run.
+type Client struct {
+	api   *transport.Client
+	orgID string
+
+	mu       sync.Mutex
+	siteARIs map[string]string // by normalised site key
+}
+
+// New returns a client for organization orgID on the Organizations API at adminAPIURL (https://api.atlassian.com,
+// or the emulator's base URL), authenticated with an organization API key. Paths go under <adminAPIURL>/admin.
+func New(hc *http.Client, adminAPIURL, orgID, apiKey string) (*Client, error) {
+	if strings.TrimSpace(orgID) == "" {
+		return nil, errors.New("admin: the organization id is empty")
+	}
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, errors.New("admin: the organization API key is empty")
+	}
+	base := strings.TrimRight(strings.TrimSpace(adminAPIURL), "/") + "/admin"
+	api, err := transport.NewClient(hc, transport.Admin, base, transport.Bearer(apiKey))
+	if err != nil {
+		return nil, err
+	}
+	return &Client{api: api, orgID: orgID, siteARIs: map[string]string{}}, nil
+}
+
+// OrgID is the organization the client works on.
+func (c *Client) OrgID() string { return c.orgID }
+
+func (c *Client) orgPath(p string) string { return "/v2/orgs/" + url.PathEscape(c.orgID) + p }
+
+func (c *Client) dirPath(directoryID, p string) string {
+	return c.orgPath("/directories/" + url.PathEscape(directoryID) + p)
+}
+
+type links struct {
+	Next string `json:"next,omitempty"`
+}
+
+// page is one page of a v2 list: {"data":[…],"links":{"next":"<cursor>"}}.
+type page[T any] struct {
+	Data  []T   `json:"data"`
+	Links links `json:"links"`
+}
+
+// collect follows cursor pagination. fetch gets the page for a cursor ("" for the first page); the listing
+// ends when a page names no next cursor. A cursor seen twice is an error rather than an endless loop.
+func collect[T any](ctx context.Context, what string, fetch func(ctx context.Context, cursor string) (*page[T], error)) ([]T, error) {
+	var all []T
+	seen := map[string]bool{}
+	cursor := ""
+	for range maxPages {
+		p, err := fetch(ctx, cursor)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Data...)
+		next := cursorOf(p.Links.Next)
+		if next == "" {
+			return all, nil
+		}
+		if seen[next] {
+			return nil, fmt.Errorf("admin: pagination of %s did not advance (cursor repeated)", what)
+		}
+		seen[next] = true
+		cursor = next
+	}
+	return nil, fmt.Errorf("admin: listing %s did not end after %d pages", what, maxPages)
+}
+
+// cursorOf returns the cursor a next link carries. The v2 search endpoints document an opaque cursor; the
+// workspaces document calls next a URL, whose cursor parameter is then used.
+func cursorOf(next string) string {
+	next = strings.TrimSpace(next)
+	if strings.Contains(next, "?") {
+		if u, err := url.Parse(next); err == nil {
+			if c := u.Query().Get("cursor"); c != "" {
+				return c
+			}
+		}
+	}
+	return next
+}
+
+// postPages runs a POST search: the first page with body, the next ones with the cursor alone ("if present,
+// all other parameters are discarded"; workspaces allow no other property beside it).
+func postPages[T any](ctx context.Context, c *Client, what, path string, body any) ([]T, error) {
+	return collect(ctx, what, func(ctx context.Context, cursor string) (*page[T], error) {
+		var p page[T]
+		send := body
+		if cursor != "" {
+			send = map[string]string{"cursor": cursor}
+		}
+		if err := c.api.Do(ctx, http.MethodPost, path, nil, send, &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	})
+}
+
+// getPages runs a GET listing: the first page with query, the next ones with the cursor alone.
+func getPages[T any](ctx context.Context, c *Client, what, path string, query url.Values) ([]T, error) {
+	return collect(ctx, what, func(ctx context.Context, cursor string) (*page[T], error) {
+		var p page[T]
+		q := query
+		if cursor != "" {
+			q = url.Values{"cursor": {cursor}}
+		}
+		if err := c.api.Do(ctx, http.MethodGet, path, q, nil, &p); err != nil {
+			return nil, err
+		}
+		return &p, nil
+	})
+}
+
+// notFound builds the typed 404 for a lookup that matched nothing.
+func notFound(method, path, format string, args ...any) error {
+	return &transport.Error{
+		API: transport.Admin, Method: method, Path: path, StatusCode: http.StatusNotFound,
+		Message: fmt.Sprintf(format, args...),
+	}
+}
+
+// IsAlreadyMember reports whether err is the 409 of adding a user to a group it is already in. The same
+// status also means a product's user limit was reached; only the message tells them apart (reference §2.5,
+// body format UNCONFIRMED).
+func IsAlreadyMember(err error) bool {
+	var e *transport.Error
+	return transport.IsConflict(err) && errors.As(err, &e) && strings.Contains(strings.ToLower(e.Message), "already")
+}
+
+// ambiguous reports whether a write may have happened although it failed: no answer, or a 5xx.
+func ambiguous(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var e *transport.Error
+	if errors.As(err, &e) {
+		return e.StatusCode >= 500
+	}
+	return true
+}
+
+// Directory is a directory of the organization: its own and one per identity provider.
+type Directory struct {
+	ID   string `json:"directoryId"`
+	Name string `json:"name"`
+	Icon string `json:"icon,omitempty"`
+}
+
+// Directories lists the organization's directories.
+func (c *Client) Directories(ctx context.Context) ([]Directory, error) {
+	return getPages[Directory](ctx, c, "directories", c.orgPath("/directories"), url.Values{"limit": {fmt.Sprint(pageLimit)}})
+}

@@ -1,0 +1,247 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+)
+
+// Group is a group of the organization (MultiDirectoryGroup).
+type Group struct {
+	ID               string           `json:"id"`
+	Name             string           `json:"name"`
+	Description      string           `json:"description,omitempty"`
+	DirectoryID      string           `json:"directoryId"`
+	ExternalSynced   bool             `json:"externalSynced"` // synced from an identity provider: read-only here
+	ManagedBy        string           `json:"managedBy"`      // "external" for synced groups, "admins", …
+	ManagementAccess ManagementAccess `json:"managementAccess"`
+	Counts           *GroupCounts     `json:"counts,omitempty"` // on GetGroup, and on searches that expand it
+}
+
+// ManagementAccess says what the caller may do with a group.
+type ManagementAccess struct {
+	Readable   bool `json:"readable"`
+	Modifiable bool `json:"modifiable"`
+	Deletable  bool `json:"deletable"`
+}
+
+// GroupCounts are a group's member and resource counts.
+type GroupCounts struct {
+	Users     int `json:"users"`
+	Resources int `json:"resources"`
+}
+
+// Expand values of a group search.
+const (
+	ExpandGroupUsers     = "counts.users"
+	ExpandGroupResources = "counts.resources"
+)
+
+// GroupSearch filters a group search; empty fields do not filter. GroupNames (at most 100) match whole names
+// case-insensitively and exclude SearchTerm and GroupIDs; the other lists take at most 10 values
+// (ResourceIDs 20).
+type GroupSearch struct {
+	SearchTerm     string   `json:"searchTerm,omitempty"`
+	GroupNames     []string `json:"groupNames,omitempty"`
+	GroupIDs       []string `json:"groupIds,omitempty"`
+	AccountIDs     []string `json:"accountIds,omitempty"`
+	DirectoryIDs   []string `json:"directoryIds,omitempty"`
+	ResourceIDs    []string `json:"resourceIds,omitempty"`
+	ResourceOwners []string `json:"resourceOwners,omitempty"`
+	RoleIDs        []string `json:"roleIds,omitempty"`
+	Expand         []string `json:"expand,omitempty"`
+}
+
+type groupSearchBody struct {
+	GroupSearch
+	Limit int `json:"limit"`
+}
+
+// SearchGroups returns every group of directoryID (or AllDirectories) matching q, following the cursor.
+func (c *Client) SearchGroups(ctx context.Context, directoryID string, q GroupSearch) ([]Group, error) {
+	return postPages[Group](ctx, c, "groups", c.dirPath(directoryID, "/groups/search"), groupSearchBody{q, pageLimit})
+}
+
+// GroupsByName returns the groups whose names equal any of names, case-insensitively, in batches of 100 names.
+func (c *Client) GroupsByName(ctx context.Context, directoryID string, names ...string) ([]Group, error) {
+	var unique []string
+	for _, n := range names {
+		if !slices.ContainsFunc(unique, func(u string) bool { return strings.EqualFold(u, n) }) {
+			unique = append(unique, n)
+		}
+	}
+	var out []Group
+	for batch := range slices.Chunk(unique, maxNames) {
+		found, err := c.SearchGroups(ctx, directoryID, GroupSearch{GroupNames: batch})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range found {
+			// The service matches whole names; checking again keeps a looser server from widening the result.
+			if slices.ContainsFunc(batch, func(n string) bool { return strings.EqualFold(n, g.Name) }) {
+				out = append(out, g)
+			}
+		}
+	}
+	return out, nil
+}
+
+// GroupByName returns the one group named name (case-insensitively). None is a not-found error; several (names
+// are unique in an org, so only on a misbehaving server) an error listing them.
+func (c *Client) GroupByName(ctx context.Context, directoryID, name string) (*Group, error) {
+	found, err := c.GroupsByName(ctx, directoryID, name)
+	if err != nil {
+		return nil, err
+	}
+	switch len(found) {
+	case 0:
+		return nil, notFound(http.MethodPost, c.dirPath(directoryID, "/groups/search"), "no group named %q exists in the organization", name)
+	case 1:
+		return &found[0], nil
+	}
+	ids := make([]string, 0, len(found))
+	for _, g := range found {
+		ids = append(ids, g.Name+" ("+g.ID+")")
+	}
+	return nil, fmt.Errorf("admin: %d groups are named %q: %s", len(found), name, strings.Join(ids, ", "))
+}
+
+// GetGroup reads a group by id, with its counts.
+func (c *Client) GetGroup(ctx context.Context, directoryID, groupID string) (*Group, error) {
+	var out struct {
+		Data Group `json:"data"`
+	}
+	if err := c.api.Do(ctx, http.MethodGet, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)), nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out.Data, nil
+}
+
+// CreateGroup creates a local group and returns it. The API answers 201 without a body and the directory lags
+// a create (reference §2.4), so the group is then looked up by its exact name until it shows, within ctx's
+// deadline or DefaultConsistencyTimeout. A 409 (the name is taken) is returned as is. When the create's outcome
+// is unknown (no answer, 5xx) the name is looked up once before the error is returned.
+func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description string) (*Group, error) {
+	body := map[string]string{"name": name}
+	if description != "" {
+		body["description"] = description
+	}
+	if err := c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups"), nil, body, nil); err != nil {
+		if ambiguous(ctx, err) {
+			if g, ferr := c.GroupByName(ctx, directoryID, name); ferr == nil {
+				return g, nil
+			}
+		}
+		return nil, err
+	}
+	var g *Group
+	err := WaitFor(ctx, DefaultConsistencyTimeout, func(ctx context.Context) (bool, error) {
+		found, err := c.GroupByName(ctx, directoryID, name)
+		if transport.IsNotFound(err) {
+			return false, nil
+		}
+		g = found
+		return err == nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("admin: group %q was created but could not be found by name: %w", name, err)
+	}
+	return g, nil
+}
+
+// DeleteGroup deletes a group. A group that is already gone is not an error. Synced, default and
+// admin-granting groups are refused with 403 (ADMIN-403-5/6/7).
+func (c *Client) DeleteGroup(ctx context.Context, directoryID, groupID string) error {
+	err := c.api.Do(ctx, http.MethodDelete, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)), nil, nil, nil)
+	if transport.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// AddMember adds an account to a local group. Synced groups refuse it (403); a member already in the group is
+// a 409 that IsAlreadyMember recognises.
+func (c *Client) AddMember(ctx context.Context, directoryID, groupID, accountID string) error {
+	return c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/memberships"), nil,
+		map[string]string{"accountId": accountID}, nil)
+}
+
+// RemoveMember removes an account from a local group. A membership (or group) that is already gone is not an
+// error.
+func (c *Client) RemoveMember(ctx context.Context, directoryID, groupID, accountID string) error {
+	err := c.api.Do(ctx, http.MethodDelete,
+		c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/memberships/"+url.PathEscape(accountID)), nil, nil, nil)
+	if transport.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// RoleAssignment is a group's roles on one resource.
+type RoleAssignment struct {
+	ResourceID    string   `json:"resourceId"`    // an ARI, e.g. ari:cloud:confluence::site/<cloudId>
+	ResourceOwner string   `json:"resourceOwner"` // the app, e.g. confluence
+	Roles         []string `json:"roles"`
+	DefaultRole   *string  `json:"defaultRole"`
+}
+
+// GroupRoleAssignments lists a group's role assignments, restricted to resourceIDs when given. Role changes
+// are eventually consistent (up to 30 s, reference §2.6): use WaitFor after a write.
+func (c *Client) GroupRoleAssignments(ctx context.Context, directoryID, groupID string, resourceIDs ...string) ([]RoleAssignment, error) {
+	q := url.Values{"limit": {fmt.Sprint(pageLimit)}}
+	if len(resourceIDs) > 0 && len(resourceIDs) <= maxResources {
+		q["resourceIds"] = resourceIDs
+	}
+	all, err := getPages[RoleAssignment](ctx, c, "role assignments",
+		c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/role-assignments"), q)
+	if err != nil || len(resourceIDs) == 0 {
+		return all, err
+	}
+	return slices.DeleteFunc(all, func(a RoleAssignment) bool { return !slices.Contains(resourceIDs, a.ResourceID) }), nil
+}
+
+// GroupRoles returns the roles a group holds on one resource, sorted.
+func (c *Client) GroupRoles(ctx context.Context, directoryID, groupID, resourceID string) ([]string, error) {
+	assignments, err := c.GroupRoleAssignments(ctx, directoryID, groupID, resourceID)
+	if err != nil {
+		return nil, err
+	}
+	var roles []string
+	for _, a := range assignments {
+		for _, r := range a.Roles {
+			if !slices.Contains(roles, r) {
+				roles = append(roles, r)
+			}
+		}
+	}
+	slices.Sort(roles)
+	return roles, nil
+}
+
+type roleChange struct {
+	ResourceID string `json:"resourceId"`
+	RoleID     string `json:"roleId"`
+}
+
+// AssignGroupRole gives a group a role on a resource (product access). An unknown role is a 400
+// (ADMIN-UAM-400-3), an unknown resource a 404 (ADMIN-UAM-404-1).
+func (c *Client) AssignGroupRole(ctx context.Context, directoryID, groupID, resourceID, roleID string) error {
+	return c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/role-assignments/assign"), nil,
+		roleChange{resourceID, roleID}, nil)
+}
+
+// RevokeGroupRole takes a role on a resource away from a group. A 404 (the group or resource is gone) leaves
+// nothing granted, which is what a revoke is for, so it is not an error.
+func (c *Client) RevokeGroupRole(ctx context.Context, directoryID, groupID, resourceID, roleID string) error {
+	err := c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/role-assignments/revoke"), nil,
+		roleChange{resourceID, roleID}, nil)
+	if transport.IsNotFound(err) {
+		return nil
+	}
+	return err
+}

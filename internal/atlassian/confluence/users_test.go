@@ -1,0 +1,65 @@
+package confluence_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+)
+
+func TestCurrentUserReadOncePerRun(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, emulator.Options{}, transport.Config{})
+	creds := f.emu.Credentials()
+	var wg sync.WaitGroup
+	users := make([]confluence.User, 8)
+	for i := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u, err := f.c.CurrentUser(context.Background())
+			if err != nil {
+				t.Error(err)
+			}
+			users[i] = u
+		}()
+	}
+	wg.Wait()
+	for _, u := range users {
+		if u.AccountID != creds.AdminAccountID || u.Email != creds.Email || u.DisplayName == "" || u.Type != "known" {
+			t.Errorf("current user: %+v", u)
+		}
+	}
+	if n := f.requests("GET /wiki/rest/api/user/current"); n != 1 {
+		t.Errorf("8 reads took %d requests, want 1", n)
+	}
+}
+
+func TestGroupByID(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, emulator.Options{}, transport.Config{})
+	ctx := t.Context()
+	perms, err := f.c.SpacePermissions(ctx, f.space("ENG").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ""
+	for _, p := range perms {
+		if p.Principal.Type == confluence.PrincipalGroup {
+			id = p.Principal.ID
+		}
+	}
+	g, err := f.c.GroupByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.ID != id || g.Name != "confluence-users" || g.Type != "group" || g.ManagedBy != "ADMINS" || g.UsageType != "USERBASE_GROUP" {
+		t.Errorf("group: %+v", g)
+	}
+	if _, err := f.c.GroupByID(ctx, "00000000-0000-4000-8000-000000000000"); !transport.IsNotFound(err) {
+		t.Errorf("unknown group: %v", err)
+	}
+}

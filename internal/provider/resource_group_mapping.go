@@ -1,0 +1,586 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &groupMappingResource{}
+	_ resource.ResourceWithImportState = &groupMappingResource{}
+	_ resource.ResourceWithModifyPlan  = &groupMappingResource{}
+)
+
+const (
+	modeSameName = "same-name"
+	modeMirrored = "mirrored"
+)
+
+// NewGroupMappingResource is the constructor of confluence_group_mapping.
+func NewGroupMappingResource() resource.Resource { return &groupMappingResource{} }
+
+type groupMappingResource struct {
+	data *providerData
+}
+
+type groupMappingModel struct {
+	ID                  types.String `tfsdk:"id"`
+	SCIMGroupID         types.String `tfsdk:"scim_group_id"`
+	TargetGroupID       types.String `tfsdk:"target_group_id"`
+	ProductAccess       types.Set    `tfsdk:"product_access"`
+	ConfluenceGroupID   types.String `tfsdk:"confluence_group_id"`
+	ConfluenceGroupName types.String `tfsdk:"confluence_group_name"`
+	Mode                types.String `tfsdk:"mode"`
+	MemberAccountIDs    types.Set    `tfsdk:"member_account_ids"`
+}
+
+func (m *groupMappingModel) mirrored() bool { return !m.TargetGroupID.IsNull() }
+
+func (r *groupMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group_mapping"
+}
+
+func (r *groupMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	roles := admin.ConfluenceRoles()
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Maps a SCIM directory group onto Confluence: the group that space permissions are granted to, " +
+			"and the product access it gives on the provider's Confluence site (`site_url`).\n\n" +
+			"* **Same-name mapping** (no `target_group_id`): the Atlassian group that the identity provider's group is synced " +
+			"into is used as it is. A freshly created SCIM group takes a while to appear in the organization; the provider " +
+			"waits up to `consistency_timeout`.\n" +
+			"* **Mirrored mapping** (`target_group_id` set): the members of a local Atlassian group (see `confluence_group`) " +
+			"are kept equal to the SCIM group's members, for a Confluence group with a different name. The plan lists the " +
+			"accounts to add or remove in `member_account_ids`; members added to or removed from either group later show as drift.\n\n" +
+			"`product_access` is authoritative for the group's roles on the site: a role granted by hand shows as drift. " +
+			"Destroying the mapping revokes the product access it manages and, in mirrored mode, removes the members it " +
+			"mirrored; it never deletes a group. Needs the SCIM API (to read the SCIM group), the Organizations API and `site_url`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`scim_group_id`, or `scim_group_id/target_group_id` for a mirrored mapping (the import ID).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"scim_group_id": schema.StringAttribute{
+				MarkdownDescription: "SCIM id of the directory group, e.g. `confluence_scim_group.x.id`.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf("-")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"target_group_id": schema.StringAttribute{
+				MarkdownDescription: "Id of a local Atlassian group whose membership mirrors the SCIM group's (mirrored mapping). " +
+					"Leave unset to use the SCIM group's own synced group (same-name mapping). The target must not be synced " +
+					"from an identity provider: such groups are read-only.",
+				Optional:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"product_access": schema.SetAttribute{
+				MarkdownDescription: "Roles the group holds on the Confluence site: " + markdownList(roles) + ". " +
+					"`atlassian/user` is product access (a billable seat), `atlassian/guest` guest access, `atlassian/admin` " +
+					"product administration, `atlassian/user-access-admin` user administration without a seat. Empty by default.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(roles...))},
+			},
+			"confluence_group_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the Atlassian group to grant space permissions to.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"confluence_group_name": schema.StringAttribute{
+				MarkdownDescription: "Name of that Atlassian group.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"mode": schema.StringAttribute{
+				MarkdownDescription: "`same-name` or `mirrored`.",
+				Computed:            true,
+			},
+			"member_account_ids": schema.SetAttribute{
+				MarkdownDescription: "Mirrored mapping: the Atlassian account ids of the target group's members, planned to match " +
+					"the SCIM group's members. Null for a same-name mapping.",
+				ElementType: types.StringType,
+				Computed:    true,
+			},
+		},
+	}
+}
+
+func markdownList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, s := range items {
+		quoted[i] = "`" + s + "`"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+func (r *groupMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// mappingClients are the two APIs and the site a mapping works with.
+type mappingClients struct {
+	scim  *scim.Client
+	admin *admin.Client
+}
+
+func (r *groupMappingResource) clients() (*mappingClients, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s, d := r.data.SCIM()
+	diags.Append(d...)
+	a, d := r.data.Admin()
+	diags.Append(d...)
+	if r.data.settings.siteURL == "" {
+		diags.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
+	}
+	if diags.HasError() {
+		return nil, diags
+	}
+	return &mappingClients{scim: s, admin: a}, nil
+}
+
+func (c *mappingClients) siteARI(ctx context.Context, siteURL string) (string, error) {
+	return c.admin.SiteARI(ctx, siteURL)
+}
+
+// syncedGroup finds the Atlassian group the SCIM group is synced into (by its exact name), waiting up to
+// timeout for a new SCIM group to appear in the organization (zero: look once).
+func (c *mappingClients) syncedGroup(ctx context.Context, scimGroupID string, timeout time.Duration) (*admin.Group, error) {
+	sg, err := c.scim.GetGroup(ctx, scimGroupID)
+	if err != nil {
+		return nil, err
+	}
+	if timeout <= 0 {
+		return c.admin.GroupByName(ctx, admin.AllDirectories, sg.DisplayName)
+	}
+	var found *admin.Group
+	err = admin.WaitFor(ctx, timeout, func(ctx context.Context) (bool, error) {
+		g, err := c.admin.GroupByName(ctx, admin.AllDirectories, sg.DisplayName)
+		if transport.IsNotFound(err) {
+			return false, nil
+		}
+		found = g
+		return err == nil, err
+	})
+	if errors.Is(err, admin.ErrWaitTimeout) {
+		return nil, fmt.Errorf("SCIM group %q (%s) has not appeared in the organization after %s. Atlassian syncs directory "+
+			"groups eventually; run the command again later, or raise consistency_timeout: %w", sg.DisplayName, sg.ID, timeout, err)
+	}
+	return found, err
+}
+
+func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	c, diags := r.clients()
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	var plan groupMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.TargetGroupID.IsUnknown() {
+		plan.Mode = types.StringUnknown()
+		plan.MemberAccountIDs = types.SetUnknown(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	plan.Mode = types.StringValue(modeSameName)
+	plan.MemberAccountIDs = types.SetNull(types.StringType)
+	if plan.mirrored() {
+		plan.Mode = types.StringValue(modeMirrored)
+		plan.ConfluenceGroupID = plan.TargetGroupID
+		target, err := c.admin.GetGroup(ctx, admin.AllDirectories, plan.TargetGroupID.ValueString())
+		switch {
+		case transport.IsNotFound(err):
+			resp.Diagnostics.AddAttributeError(path.Root("target_group_id"), "Target group not found",
+				fmt.Sprintf("No Atlassian group with id %q exists in the organization. Create it with confluence_group, or fix the id.", plan.TargetGroupID.ValueString()))
+			return
+		case err != nil:
+			addAPIError(&resp.Diagnostics, "Could not read the target group", err)
+			return
+		case target.ExternalSynced:
+			resp.Diagnostics.AddAttributeError(path.Root("target_group_id"), "Target group is synced from an identity provider",
+				fmt.Sprintf("Group %q (%s) is managed by an identity provider, so its members cannot be written here. Leave "+
+					"target_group_id unset to map the SCIM group by its own name, or target a local group (confluence_group).",
+					target.Name, target.ID))
+			return
+		}
+		plan.ConfluenceGroupName = types.StringValue(target.Name)
+		plan.MemberAccountIDs = types.SetUnknown(types.StringType)
+		if !plan.SCIMGroupID.IsUnknown() {
+			desired, known, err := c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+			if transport.IsNotFound(err) {
+				resp.Diagnostics.AddAttributeError(path.Root("scim_group_id"), "SCIM group not found",
+					fmt.Sprintf("No SCIM group with id %q exists in the directory.", plan.SCIMGroupID.ValueString()))
+				return
+			}
+			if err != nil {
+				addAPIError(&resp.Diagnostics, "Could not read the SCIM group's members", err)
+				return
+			}
+			if known {
+				plan.MemberAccountIDs = stringSet(desired)
+			}
+		}
+	} else if !plan.SCIMGroupID.IsUnknown() && plan.ConfluenceGroupID.IsUnknown() {
+		// Show the group a new same-name mapping will use when it is already synced; otherwise it is known after apply.
+		if g, err := c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), 0); err == nil {
+			plan.ConfluenceGroupID = types.StringValue(g.ID)
+			plan.ConfluenceGroupName = types.StringValue(g.Name)
+		}
+	}
+	if !plan.SCIMGroupID.IsUnknown() && !plan.TargetGroupID.IsUnknown() {
+		plan.ID = types.StringValue(mappingID(plan.SCIMGroupID.ValueString(), plan.TargetGroupID.ValueString()))
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// desiredMembers are the accounts of the SCIM group's members, read from the group it is synced into (one
+// listing). known is false while Atlassian has not synced the group yet.
+func (c *mappingClients) desiredMembers(ctx context.Context, scimGroupID string) (ids []string, known bool, err error) {
+	synced, err := c.syncedGroup(ctx, scimGroupID, 0)
+	if err != nil {
+		var apiErr *transport.Error
+		if errors.As(err, &apiErr) && apiErr.API == transport.Admin && apiErr.StatusCode == 404 {
+			return nil, false, nil // not synced yet
+		}
+		return nil, false, err
+	}
+	ids, err = c.admin.GroupMemberIDs(ctx, admin.AllDirectories, synced.ID)
+	return ids, err == nil, err
+}
+
+func mappingID(scimGroupID, targetGroupID string) string {
+	if targetGroupID == "" {
+		return scimGroupID
+	}
+	return scimGroupID + "/" + targetGroupID
+}
+
+func stringSet(values []string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+func setStrings(ctx context.Context, s types.Set) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	s.ElementsAs(ctx, &out, false)
+	slices.Sort(out)
+	return out
+}
+
+// difference returns the items of a that are not in b.
+func difference(a, b []string) []string {
+	var out []string
+	for _, v := range a {
+		if !slices.Contains(b, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (r *groupMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan groupMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c, diags := r.clients()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state := plan
+	state.ID = types.StringValue(mappingID(plan.SCIMGroupID.ValueString(), plan.TargetGroupID.ValueString()))
+	state.ProductAccess = stringSet(nil)
+
+	var groupID string
+	if plan.mirrored() {
+		target, err := c.admin.GetGroup(ctx, admin.AllDirectories, plan.TargetGroupID.ValueString())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the target group", err)
+			return
+		}
+		groupID = target.ID
+		state.Mode = types.StringValue(modeMirrored)
+		state.ConfluenceGroupID = types.StringValue(target.ID)
+		state.ConfluenceGroupName = types.StringValue(target.Name)
+	} else {
+		synced, err := c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), r.data.settings.consistencyTimeout)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not find the SCIM group's Atlassian group", err)
+			return
+		}
+		groupID = synced.ID
+		state.Mode = types.StringValue(modeSameName)
+		state.ConfluenceGroupID = types.StringValue(synced.ID)
+		state.ConfluenceGroupName = types.StringValue(synced.Name)
+		state.MemberAccountIDs = types.SetNull(types.StringType)
+	}
+	resp.Diagnostics.Append(r.apply(ctx, c, groupID, nil, &plan, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// apply brings product access and (mirrored) membership from what priorAccess says is granted to what the plan
+// wants. state records what was actually done, so that a partial failure leaves the truth in Terraform's state.
+func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, groupID string, priorAccess []string,
+	plan, state *groupMappingModel,
+) diag.Diagnostics {
+	var diags diag.Diagnostics
+	timeout := r.data.settings.consistencyTimeout
+	parallelism := r.data.settings.parallelism
+
+	if plan.mirrored() {
+		desired, known, err := c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+		if err == nil && !known {
+			// A SCIM group created in this run: wait for Atlassian to sync it before mirroring it.
+			if _, err = c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), timeout); err == nil {
+				desired, _, err = c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+			}
+		}
+		if err != nil {
+			addAPIError(&diags, "Could not read the SCIM group's members", err)
+			return diags
+		}
+		current, err := c.admin.GroupMemberIDs(ctx, admin.AllDirectories, groupID)
+		if err != nil {
+			addAPIError(&diags, "Could not read the target group's members", err)
+			return diags
+		}
+		var mu sync.Mutex
+		members := slices.Clone(current)
+		addErr := forEach(ctx, parallelism, difference(desired, current), func(ctx context.Context, id string) error {
+			err := c.admin.AddMember(ctx, admin.AllDirectories, groupID, id)
+			if err != nil && !admin.IsAlreadyMember(err) {
+				return fmt.Errorf("adding account %s: %w", id, err)
+			}
+			mu.Lock()
+			members = append(members, id)
+			mu.Unlock()
+			return nil
+		})
+		removeErr := forEach(ctx, parallelism, difference(current, desired), func(ctx context.Context, id string) error {
+			if err := c.admin.RemoveMember(ctx, admin.AllDirectories, groupID, id); err != nil {
+				return fmt.Errorf("removing account %s: %w", id, err)
+			}
+			mu.Lock()
+			members = slices.DeleteFunc(members, func(m string) bool { return m == id })
+			mu.Unlock()
+			return nil
+		})
+		slices.Sort(members)
+		state.MemberAccountIDs = stringSet(slices.Compact(members))
+		if err := errors.Join(addErr, removeErr); err != nil {
+			addAPIError(&diags, "Could not mirror the SCIM group's members into the target group", err)
+			return diags
+		}
+	}
+
+	ari, err := c.siteARI(ctx, r.data.settings.siteURL)
+	if err != nil {
+		addAPIError(&diags, "Could not resolve the Confluence site's resource id from site_url", err)
+		return diags
+	}
+	want := setStrings(ctx, plan.ProductAccess)
+	held := slices.Clone(priorAccess)
+	for _, role := range difference(want, priorAccess) {
+		if err := c.admin.AssignGroupRole(ctx, admin.AllDirectories, groupID, ari, role); err != nil {
+			state.ProductAccess = stringSet(held)
+			addAPIError(&diags, fmt.Sprintf("Could not grant %s on the Confluence site", role), err)
+			return diags
+		}
+		held = append(held, role)
+	}
+	for _, role := range difference(priorAccess, want) {
+		if err := c.admin.RevokeGroupRole(ctx, admin.AllDirectories, groupID, ari, role); err != nil {
+			state.ProductAccess = stringSet(held)
+			addAPIError(&diags, fmt.Sprintf("Could not revoke %s on the Confluence site", role), err)
+			return diags
+		}
+		held = slices.DeleteFunc(held, func(h string) bool { return h == role })
+	}
+	slices.Sort(held)
+	state.ProductAccess = stringSet(held)
+	if !slices.Equal(want, priorAccess) {
+		// Role changes take up to ~30 s to be visible; wait so the next plan does not see a false drift.
+		err := admin.WaitFor(ctx, timeout, func(ctx context.Context) (bool, error) {
+			roles, err := c.admin.GroupRoles(ctx, admin.AllDirectories, groupID, ari)
+			return slices.Equal(roles, want), err
+		})
+		if err != nil {
+			addAPIError(&diags, "Product access was changed but Atlassian has not shown the change yet", fmt.Errorf(
+				"%w. The change was accepted; run the command again later, or raise consistency_timeout", err))
+		}
+	}
+	tflog.Debug(ctx, "group mapping applied", map[string]any{"group_id": groupID, "roles": held})
+	return diags
+}
+
+func (r *groupMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c, diags := r.clients()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	gone := func(what string) {
+		resp.Diagnostics.AddWarning("Group mapping target no longer exists",
+			fmt.Sprintf("%s was not found, so mapping %s was removed from the state; the next plan shows what it takes to restore it.",
+				what, state.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+	}
+	var group *admin.Group
+	if state.mirrored() {
+		g, err := c.admin.GetGroup(ctx, admin.AllDirectories, state.TargetGroupID.ValueString())
+		if transport.IsNotFound(err) {
+			gone(fmt.Sprintf("Target group %s", state.TargetGroupID.ValueString()))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the target group", err)
+			return
+		}
+		group = g
+		members, err := c.admin.GroupMemberIDs(ctx, admin.AllDirectories, g.ID)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the target group's members", err)
+			return
+		}
+		state.MemberAccountIDs = stringSet(members)
+		state.Mode = types.StringValue(modeMirrored)
+	} else {
+		g, err := c.syncedGroup(ctx, state.SCIMGroupID.ValueString(), 0)
+		if transport.IsNotFound(err) {
+			gone(fmt.Sprintf("SCIM group %s or the Atlassian group it is synced into", state.SCIMGroupID.ValueString()))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the SCIM group's Atlassian group", err)
+			return
+		}
+		group = g
+		state.MemberAccountIDs = types.SetNull(types.StringType)
+		state.Mode = types.StringValue(modeSameName)
+	}
+	ari, err := c.siteARI(ctx, r.data.settings.siteURL)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not resolve the Confluence site's resource id from site_url", err)
+		return
+	}
+	roles, err := c.admin.GroupRoles(ctx, admin.AllDirectories, group.ID, ari)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not read the group's product access", err)
+		return
+	}
+	state.ID = types.StringValue(mappingID(state.SCIMGroupID.ValueString(), state.TargetGroupID.ValueString()))
+	state.ConfluenceGroupID = types.StringValue(group.ID)
+	state.ConfluenceGroupName = types.StringValue(group.Name)
+	state.ProductAccess = stringSet(roles)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *groupMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state groupMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c, diags := r.clients()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	next := plan
+	next.ID = state.ID
+	next.Mode = state.Mode
+	next.ConfluenceGroupID = state.ConfluenceGroupID
+	next.ConfluenceGroupName = state.ConfluenceGroupName
+	next.MemberAccountIDs = state.MemberAccountIDs
+	resp.Diagnostics.Append(r.apply(ctx, c, state.ConfluenceGroupID.ValueString(), setStrings(ctx, state.ProductAccess), &plan, &next)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+}
+
+// Delete revokes the product access the mapping manages and, in mirrored mode, removes the members it mirrored.
+// It never deletes a group.
+func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c, diags := r.clients()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.ConfluenceGroupID.ValueString()
+	if state.mirrored() {
+		members := setStrings(ctx, state.MemberAccountIDs)
+		err := forEach(ctx, r.data.settings.parallelism, members, func(ctx context.Context, id string) error {
+			return c.admin.RemoveMember(ctx, admin.AllDirectories, groupID, id)
+		})
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not remove the mirrored members from the target group", err)
+			return
+		}
+	}
+	roles := setStrings(ctx, state.ProductAccess)
+	if len(roles) == 0 {
+		return
+	}
+	ari, err := c.siteARI(ctx, r.data.settings.siteURL)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not resolve the Confluence site's resource id from site_url", err)
+		return
+	}
+	for _, role := range roles {
+		if err := c.admin.RevokeGroupRole(ctx, admin.AllDirectories, groupID, ari, role); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not revoke %s on the Confluence site", role), err)
+			return
+		}
+	}
+}
+
+func (r *groupMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := strings.Split(req.ID, "/")
+	if len(parts) > 2 || slices.Contains(parts, "") {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf(
+			"Expected <scim_group_id> for a same-name mapping or <scim_group_id>/<target_group_id> for a mirrored one; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("scim_group_id"), parts[0])...)
+	if len(parts) == 2 {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("target_group_id"), parts[1])...)
+	}
+}
