@@ -47,25 +47,37 @@ provider_installation {
   direct {}
 }
 CONF
-export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export TF_CLI_CONFIG_FILE="$work/terraformrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_VAR_admin_email="$CONFLUENCE_EMAIL"
 mkdir -p "$work/demo"
 cp -R "$root/examples/demo/." "$work/demo/"
 cd "$work/demo"
 
-say "terraform apply: directory users, groups and memberships"
+say "terraform apply: directory users and groups, group mappings with product access, the ENG access table"
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
 grep -E '^Apply complete' "$work/apply.log"
-echo "    directory groups:"; terraform output -no-color group_ids
+terraform output -no-color groups
 
-say "Someone adds the contractor to the engineering group by hand, through the SCIM API"
+say "Three changes made by hand, as an admin would, through the real APIs"
 group_id=$(terraform output -raw engineering_group_id)
 user_id=$(terraform output -raw contractor_user_id)
-curl -fsS -o /dev/null -X PATCH \
-  -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" \
-  -H "Content-Type: application/scim+json" \
+account_id=$(terraform output -raw contractor_account_id)
+ops_wiki=$(terraform output -raw ops_wiki_group_id)
+api() { curl -fsS -o /dev/null "$@"; }
+api -X PATCH -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" -H "Content-Type: application/scim+json" \
   --data "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"$user_id\"}]}]}" \
   "$ATLASSIAN_SCIM_DIRECTORY_URL/Groups/$group_id"
-echo "    ken.contract@example.com ($user_id) is now in engineering ($group_id)"
+echo "    SCIM:          the contractor is added to the engineering group"
+api -X POST -H "Authorization: Bearer $ATLASSIAN_ADMIN_API_KEY" -H "Content-Type: application/json" \
+  --data "{\"accountId\":\"$account_id\"}" \
+  "$ATLASSIAN_ADMIN_API_URL/admin/v2/orgs/$ATLASSIAN_ORGANIZATION_ID/directories/-/groups/$ops_wiki/memberships"
+echo "    Admin API:     the contractor is added to ops-wiki-editors, the mirror of operations"
+for op in read create; do
+  target=space; [ "$op" = create ] && target=page
+  api -X POST -u "$CONFLUENCE_EMAIL:$CONFLUENCE_API_TOKEN" -H "Content-Type: application/json" \
+    --data "{\"subject\":{\"type\":\"user\",\"identifier\":\"$account_id\"},\"operation\":{\"key\":\"$op\",\"target\":\"$target\"}}" \
+    "$CONFLUENCE_SITE_URL/wiki/rest/api/space/ENG/permission"
+done
+echo "    Confluence v1: the contractor gets a direct grant in ENG (read/space, create/page)"
 
 say "terraform plan -detailed-exitcode: drift detection"
 set +e
@@ -78,7 +90,7 @@ if [ "$code" -ne 2 ]; then
   echo "expected exit code 2 (changes present), got $code" >&2
   exit 1
 fi
-echo "    exit code 2: the manual change was caught"
+echo "    exit code 2: every manual change was caught"
 
 say "terraform apply: put it back"
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }

@@ -1,5 +1,5 @@
-# The demo configuration, applied by `make demo` against the emulator. The provider reads its settings from
-# the environment variables the emulator prints.
+# The demo configuration, applied by `make demo` against the emulator: the whole chain from identity provider
+# to Confluence space. The provider reads its settings from the environment variables the emulator prints.
 terraform {
   required_providers {
     confluence = {
@@ -9,6 +9,11 @@ terraform {
 }
 
 provider "confluence" {}
+
+variable "admin_email" {
+  description = "Email of the account the provider runs as; it keeps administering the space."
+  type        = string
+}
 
 locals {
   # People, as the identity provider knows them.
@@ -25,7 +30,7 @@ locals {
   }
 }
 
-# Directory users and groups, as the identity provider would push them.
+# 1. The SCIM directory: users, groups and who is in them, as the identity provider would push them.
 resource "confluence_scim_user" "person" {
   for_each     = local.people
   user_name    = each.key
@@ -42,26 +47,75 @@ resource "confluence_scim_group" "team" {
   external_id  = each.value
 }
 
-# Who is in each team, authoritatively: anyone added by hand shows up as drift.
 resource "confluence_scim_group_members_exclusive" "team" {
   for_each = local.teams
   group_id = confluence_scim_group.team[each.key].id
   user_ids = [for email, p in local.people : confluence_scim_user.person[email].id if contains(p.teams, each.key)]
 }
 
-data "confluence_space" "eng" {
-  key = "ENG"
+# 2. Group mappings: engineering and contractors use their synced groups; operations is mirrored into a
+#    differently named local group.
+resource "confluence_group_mapping" "engineering" {
+  scim_group_id  = confluence_scim_group.team["engineering"].id
+  product_access = ["atlassian/user"]
 }
 
-output "group_ids" {
-  value = { for name, g in confluence_scim_group.team : name => g.id }
+resource "confluence_group_mapping" "contractors" {
+  scim_group_id  = confluence_scim_group.team["contractors"].id
+  product_access = ["atlassian/guest"]
 }
 
-output "user_ids" {
-  value = { for email, u in confluence_scim_user.person : email => u.id }
+resource "confluence_group" "ops_wiki" {
+  name        = "ops-wiki-editors"
+  description = "Mirrors the identity provider's operations group"
 }
 
-# Used by `make demo` to make a change by hand.
+resource "confluence_group_mapping" "operations" {
+  scim_group_id   = confluence_scim_group.team["operations"].id
+  target_group_id = confluence_group.ops_wiki.id
+  product_access  = ["atlassian/user"]
+  depends_on      = [confluence_scim_group_members_exclusive.team] # mirror the members once they are in place
+}
+
+# 3. Space access: the whole access table of ENG, authoritative.
+data "confluence_user" "me" {
+  email = var.admin_email
+}
+
+resource "confluence_space_permissions_exclusive" "eng" {
+  space_key = "ENG"
+  grants = [
+    {
+      principal_type = "user"
+      principal_id   = data.confluence_user.me.account_id
+      permissions    = ["read/space", "administer/space"]
+    },
+    {
+      principal_type = "group"
+      principal_id   = confluence_group_mapping.engineering.confluence_group_id
+      permissions    = ["read/space", "create/page", "create/blogpost", "create/comment", "create/attachment", "export/space"]
+    },
+    {
+      principal_type = "group"
+      principal_id   = confluence_group_mapping.operations.confluence_group_id
+      permissions    = ["read/space", "create/comment"]
+    },
+    {
+      principal_type = "group"
+      principal_id   = confluence_group_mapping.contractors.confluence_group_id
+      permissions    = ["read/space"]
+    },
+  ]
+}
+
+output "groups" {
+  value = {
+    for name, m in { engineering = confluence_group_mapping.engineering, operations = confluence_group_mapping.operations, contractors = confluence_group_mapping.contractors } :
+    name => "${m.confluence_group_name} (${m.mode}, ${join(", ", m.product_access)})"
+  }
+}
+
+# Used by `make demo` to make changes by hand.
 output "engineering_group_id" {
   value = confluence_scim_group.team["engineering"].id
 }
@@ -70,6 +124,10 @@ output "contractor_user_id" {
   value = confluence_scim_user.person["ken.contract@example.com"].id
 }
 
-output "eng_space" {
-  value = "${data.confluence_space.eng.key} (${data.confluence_space.eng.name}), id ${data.confluence_space.eng.id}"
+output "contractor_account_id" {
+  value = confluence_scim_user.person["ken.contract@example.com"].atlassian_account_id
+}
+
+output "ops_wiki_group_id" {
+  value = confluence_group.ops_wiki.id
 }

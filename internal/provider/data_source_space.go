@@ -26,11 +26,12 @@ type spaceDataSource struct {
 }
 
 type spaceModel struct {
-	Key    types.String `tfsdk:"key"`
-	ID     types.String `tfsdk:"id"`
-	Name   types.String `tfsdk:"name"`
-	Type   types.String `tfsdk:"type"`
-	Status types.String `tfsdk:"status"`
+	Key      types.String `tfsdk:"key"`
+	ID       types.String `tfsdk:"id"`
+	Name     types.String `tfsdk:"name"`
+	Type     types.String `tfsdk:"type"`
+	Status   types.String `tfsdk:"status"`
+	RoleMode types.String `tfsdk:"role_mode"`
 }
 
 func (d *spaceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -53,6 +54,11 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"name":   schema.StringAttribute{MarkdownDescription: "Space name.", Computed: true},
 			"type":   schema.StringAttribute{MarkdownDescription: "Space type: `global`, `personal`, `collaboration`, `knowledge_base`, …", Computed: true},
 			"status": schema.StringAttribute{MarkdownDescription: "Space status: `current` or `archived`.", Computed: true},
+			"role_mode": schema.StringAttribute{
+				MarkdownDescription: "How access to the space is given, from the site's space role mode: `PRE_ROLES` (classic " +
+					"permissions only), `ROLES_TRANSITION` (classic permissions and space roles) or `ROLES` (space roles only).",
+				Computed: true,
+			},
 		},
 	}
 }
@@ -83,5 +89,11 @@ func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	m.Name = types.StringValue(space.Name)
 	m.Type = types.StringValue(space.Type)
 	m.Status = types.StringValue(space.Status)
+	mode, err := client.SpaceRoleMode(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not read the site's space role mode", err)
+		return
+	}
+	m.RoleMode = types.StringValue(mode)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -39,9 +39,29 @@ data "confluence_space" "docs" {
 				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("type"), knownvalue.StringExact("global")),
 				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("status"), knownvalue.StringExact("current")),
 				statecheck.ExpectKnownValue("data.confluence_space.docs", tfjsonpath.New("name"), knownvalue.StringExact("Documentation")),
+				statecheck.ExpectKnownValue("data.confluence_space.eng", tfjsonpath.New("role_mode"), knownvalue.StringExact("ROLES_TRANSITION")),
 			},
 		}},
 	})
+}
+
+func TestAccSpaceDataSource_roleMode(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"PRE_ROLES", "ROLES"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, emulator.Options{RoleMode: mode})
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: env.Config(`data "confluence_space" "docs" { key = "DOCS" }`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.confluence_space.docs", tfjsonpath.New("role_mode"), knownvalue.StringExact(mode)),
+					},
+				}},
+			})
+		})
+	}
 }
 
 func TestAccSpaceDataSource_badInput(t *testing.T) {

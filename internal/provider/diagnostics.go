@@ -44,7 +44,7 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 		diags.AddError(summary, err.Error())
 		return
 	}
-	detail := apiErr.Error()
+	detail := err.Error() // the whole chain: what was being done, and the API's own message
 	switch apiErr.StatusCode {
 	case 401:
 		detail += "\n\n" + credentialAdvice[apiErr.API].unauthorized

@@ -173,6 +173,7 @@ func (p *confluenceProvider) Resources(context.Context) []func() resource.Resour
 		NewSCIMGroupMembersExclusiveResource,
 		NewGroupResource,
 		NewGroupMappingResource,
+		NewSpacePermissionsExclusiveResource,
 	}
 }
 

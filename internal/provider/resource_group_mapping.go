@@ -365,7 +365,11 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 	parallelism := r.data.settings.parallelism
 
 	if plan.mirrored() {
-		desired, known, err := c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+		// Apply what the plan showed; only a plan that could not know (a SCIM group created in this run) reads now.
+		desired, known, err := setStrings(ctx, plan.MemberAccountIDs), !plan.MemberAccountIDs.IsUnknown(), error(nil)
+		if !known {
+			desired, known, err = c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+		}
 		if err == nil && !known {
 			// A SCIM group created in this run: wait for Atlassian to sync it before mirroring it.
 			if _, err = c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), timeout); err == nil {

@@ -31,7 +31,7 @@ var knownSpecDefects = []specDefect{
 	{specAdmin, "the stored copy was re-serialized with an added top-level '_meta' key (see SOURCES.md), which is not an OpenAPI field", fixAdminMeta},
 	{specAdmin, "v2 group create/delete, membership and role assign/revoke document their errors without a body; the service sends Errors {\"errors\":[{id,status,code,title,detail}]}, and the gateway's 401/429 a ProxyError {code,message}", fixAdminErrorBodies},
 	{specConfluenceV1, "GET /group/by-id and GET /user/current document no 401, although like every authenticated operation they answer it to a missing or wrong credential: added with the v1 error body", fixConfluenceV1Undocumented401},
-	{all, "429 (and 503) are not documented on most operations although any endpoint may answer them (reference §1.10, §2.11, §3.10): added with the API's error body", fixRateLimitResponses},
+	{all, "429, 503 (and 500) are not documented on most operations although any endpoint may answer them (reference §1.10, §2.11, §3.10): added with the API's error body", fixRateLimitResponses},
 }
 
 const all = "*"
@@ -557,19 +557,19 @@ func fixRateLimitResponses(name string, doc *openapi3.T) error {
 		Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: "^[0-9]+$"}},
 	}}}
 	return eachOperation(doc, func(_, _ string, _ *openapi3.PathItem, op *openapi3.Operation) error {
-		for _, code := range []string{"429", "503"} {
+		for code, desc := range map[string]string{
+			"429": "Rate limited (emulator overlay)",
+			"503": "Service unavailable (emulator overlay)",
+			"500": "Internal server error (emulator overlay)",
+		} {
 			if op.Responses.Value(code) != nil {
 				continue
 			}
-			desc := "Rate limited (emulator overlay)"
-			if code == "503" {
-				desc = "Service unavailable (emulator overlay)"
+			resp := &openapi3.Response{Description: &desc, Content: content}
+			if code != "500" {
+				resp.Headers = openapi3.Headers{"Retry-After": retryAfter}
 			}
-			op.Responses.Set(code, &openapi3.ResponseRef{Value: &openapi3.Response{
-				Description: &desc,
-				Content:     content,
-				Headers:     openapi3.Headers{"Retry-After": retryAfter},
-			}})
+			op.Responses.Set(code, &openapi3.ResponseRef{Value: resp})
 		}
 		return nil
 	})

@@ -1,0 +1,33 @@
+data "confluence_user" "automation" {
+  email = "automation@acme.example" # the account the provider runs as keeps administering the space
+}
+
+resource "confluence_space_permissions_exclusive" "eng" {
+  space_key = "ENG"
+  grants = [
+    {
+      principal_type = "user"
+      principal_id   = data.confluence_user.automation.account_id
+      permissions    = ["read/space", "administer/space"]
+    },
+    {
+      principal_type = "group"
+      principal_id   = confluence_group_mapping.engineering.confluence_group_id
+      permissions    = ["read/space", "create/page", "create/blogpost", "create/comment", "create/attachment", "export/space"]
+    },
+    {
+      principal_type = "group"
+      principal_id   = confluence_group_mapping.contractors.confluence_group_id
+      permissions    = ["read/space", "create/comment"]
+    },
+  ]
+}
+
+# On a site with space roles, grants name a role instead.
+resource "confluence_space_permissions_exclusive" "docs" {
+  space_key = "DOCS"
+  grants = [
+    { principal_type = "user", principal_id = data.confluence_user.automation.account_id, role_id = "<Admin role id>" },
+    { principal_type = "access_class", principal_id = "authenticated-users", role_id = "<Viewer role id>" },
+  ]
+}

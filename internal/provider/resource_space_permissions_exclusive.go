@@ -1,0 +1,498 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = &spacePermissionsExclusiveResource{}
+	_ resource.ResourceWithImportState    = &spacePermissionsExclusiveResource{}
+	_ resource.ResourceWithModifyPlan     = &spacePermissionsExclusiveResource{}
+	_ resource.ResourceWithValidateConfig = &spacePermissionsExclusiveResource{}
+)
+
+// NewSpacePermissionsExclusiveResource is the constructor of confluence_space_permissions_exclusive.
+func NewSpacePermissionsExclusiveResource() resource.Resource {
+	return &spacePermissionsExclusiveResource{}
+}
+
+type spacePermissionsExclusiveResource struct {
+	data *providerData
+}
+
+type spacePermissionsExclusiveModel struct {
+	ID               types.String `tfsdk:"id"`
+	SpaceKey         types.String `tfsdk:"space_key"`
+	SpaceID          types.String `tfsdk:"space_id"`
+	Grants           types.Set    `tfsdk:"grants"`
+	AllowSelfLockout types.Bool   `tfsdk:"allow_self_lockout"`
+}
+
+type grantModel struct {
+	PrincipalType types.String `tfsdk:"principal_type"`
+	PrincipalID   types.String `tfsdk:"principal_id"`
+	Permissions   types.Set    `tfsdk:"permissions"`
+	RoleID        types.String `tfsdk:"role_id"`
+}
+
+var grantAttrTypes = map[string]attr.Type{
+	"principal_type": types.StringType,
+	"principal_id":   types.StringType,
+	"permissions":    types.SetType{ElemType: types.StringType},
+	"role_id":        types.StringType,
+}
+
+var grantPrincipalTypes = []string{confluence.PrincipalGroup, confluence.PrincipalUser, confluence.PrincipalAnonymous, confluence.PrincipalAccessClass}
+
+func (r *spacePermissionsExclusiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_space_permissions_exclusive"
+}
+
+func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The whole access table of one Confluence space, authoritative: every principal and permission " +
+			"found in the space that is not declared here (a contractor's direct grant, anonymous access, a leftover group) " +
+			"shows in the plan and is removed on apply. Classic grants (`permissions`) and space role assignments (`role_id`) " +
+			"are both covered, as the site's space role mode allows.\n\n" +
+			"Additions are made before removals, `read/space` is granted first and removed last, the space's last administrator " +
+			"is never removed, and removing the provider account's own administration is refused unless `allow_self_lockout` " +
+			"is set. When some writes fail, the state records what was applied and the next apply finishes the job.\n\n" +
+			"Destroying this resource stops managing the space and revokes nothing. Do not combine it with " +
+			"`confluence_space_principal_permissions` or `confluence_space_role_assignment` on the same space: they would fight.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The space key (the import ID).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"space_key": schema.StringAttribute{
+				MarkdownDescription: "Key of the space, such as `ENG`.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(spaceKeyPattern, "must be a space key")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"space_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the space.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"allow_self_lockout": schema.BoolAttribute{
+				MarkdownDescription: "Allow a table that takes the provider account's own administration of the space away. Default false.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"grants": schema.SetNestedAttribute{
+				MarkdownDescription: "Everyone who has access to the space, one entry per principal.",
+				Required:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"principal_type": schema.StringAttribute{
+							MarkdownDescription: "One of " + markdownList(grantPrincipalTypes) + ". `anonymous` takes classic permissions only, " +
+								"`access_class` (anonymous-users, authenticated-users, …) a role only.",
+							Required:   true,
+							Validators: []validator.String{stringvalidator.OneOf(grantPrincipalTypes...)},
+						},
+						"principal_id": schema.StringAttribute{
+							MarkdownDescription: "Group id, account id or access class; omitted for `anonymous`.",
+							Optional:            true,
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+						"permissions": schema.SetAttribute{
+							MarkdownDescription: "Classic permissions, as `key/target`: " + markdownList(classicPermissions) +
+								". Must include `read/space`. Set exactly one of `permissions` and `role_id`.",
+							ElementType: types.StringType,
+							Optional:    true,
+							Validators: []validator.Set{
+								setvalidator.SizeAtLeast(1),
+								setvalidator.ValueStringsAre(stringvalidator.OneOf(classicPermissions...)),
+							},
+						},
+						"role_id": schema.StringAttribute{
+							MarkdownDescription: "Space role id (see the `confluence_space_roles` data source). Set exactly one of " +
+								"`permissions` and `role_id`.",
+							Optional:   true,
+							Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (r *spacePermissionsExclusiveResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// grantPrincipal is the principal of a grant.
+func grantPrincipal(g grantModel) confluence.Principal {
+	if g.PrincipalType.ValueString() == confluence.PrincipalAnonymous {
+		return confluence.Principal{Type: confluence.PrincipalAnonymous}
+	}
+	return confluence.Principal{Type: g.PrincipalType.ValueString(), ID: g.PrincipalID.ValueString()}
+}
+
+// ValidateConfig checks each grant on its own, before any API call.
+func (r *spacePermissionsExclusiveResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m spacePermissionsExclusiveModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Grants.IsUnknown() || m.Grants.IsNull() {
+		return
+	}
+	var grants []grantModel
+	resp.Diagnostics.Append(m.Grants.ElementsAs(ctx, &grants, false)...)
+	seen := map[confluence.Principal]bool{}
+	for _, g := range grants {
+		if g.PrincipalType.IsUnknown() || g.PrincipalID.IsUnknown() {
+			continue
+		}
+		p := grantPrincipal(g)
+		where := p.String()
+		switch {
+		case p.Type == confluence.PrincipalAnonymous && !g.PrincipalID.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant", "An anonymous grant takes no principal_id.")
+		case p.Type != confluence.PrincipalAnonymous && g.PrincipalID.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant", fmt.Sprintf("A %s grant needs a principal_id.", p.Type))
+		case seen[p]:
+			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Duplicate principal",
+				fmt.Sprintf("%s appears in more than one grant; give each principal one entry.", where))
+		}
+		seen[p] = true
+		hasPerms, hasRole := !g.Permissions.IsNull(), !g.RoleID.IsNull()
+		switch {
+		case hasPerms == hasRole && !g.Permissions.IsUnknown() && !g.RoleID.IsUnknown():
+			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
+				fmt.Sprintf("The grant for %s must set exactly one of permissions (classic) and role_id (space roles).", where))
+		case hasPerms && p.Type == confluence.PrincipalAccessClass:
+			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
+				fmt.Sprintf("%s is an access class, which can hold a space role only: use role_id.", where))
+		case hasRole && p.Type == confluence.PrincipalAnonymous:
+			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
+				"Anonymous access takes classic permissions; for roles use principal_type = \"access_class\" with principal_id = \"anonymous-users\".")
+		case hasPerms && !g.Permissions.IsUnknown():
+			if perms := setStrings(ctx, g.Permissions); !slices.Contains(perms, confluence.ReadSpace.String()) {
+				resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
+					fmt.Sprintf("The permissions of %s must include read/space: Confluence grants nothing else without it.", where))
+			}
+		}
+	}
+}
+
+// desired splits the configured grants into classic permissions and role assignments per principal.
+func desiredAccess(ctx context.Context, grants types.Set) (accessPlan, diag.Diagnostics) {
+	var list []grantModel
+	diags := grants.ElementsAs(ctx, &list, false)
+	plan := accessPlan{classic: map[confluence.Principal][]string{}, roles: map[confluence.Principal]string{}, exhaustive: true}
+	for _, g := range list {
+		p := grantPrincipal(g)
+		if !g.RoleID.IsNull() {
+			plan.roles[p] = g.RoleID.ValueString()
+		} else {
+			plan.classic[p] = setStrings(ctx, g.Permissions)
+		}
+	}
+	return plan, diags
+}
+
+func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return // destroy revokes nothing
+	}
+	var plan spacePermissionsExclusiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.SpaceKey.IsUnknown() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state spacePermissionsExclusiveModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if state.Grants.Equal(plan.Grants) && state.AllowSelfLockout.Equal(plan.AllowSelfLockout) {
+			return // nothing changes, nothing to check
+		}
+	}
+	s, diags := r.data.loadSpace(ctx, plan.SpaceKey.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	plan.ID = plan.SpaceKey
+	plan.SpaceID = types.StringValue(s.space.ID)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if plan.Grants.IsUnknown() || !fullyKnown(plan.Grants) {
+		return // checked again at apply, once every id is known
+	}
+	want, diags := desiredAccess(ctx, plan.Grants)
+	resp.Diagnostics.Append(diags...)
+	if len(want.classic) > 0 && !s.requireClassic(&resp.Diagnostics) {
+		return
+	}
+	if len(want.roles) > 0 && !s.requireRoles(&resp.Diagnostics) {
+		return
+	}
+	s.checkAccessPlan(ctx, want, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
+}
+
+// fullyKnown reports whether a value holds no unknown part (a grant whose group id is computed in this run).
+func fullyKnown(v attr.Value) bool {
+	if v.IsUnknown() {
+		return false
+	}
+	switch t := v.(type) {
+	case types.Set:
+		return !slices.ContainsFunc(t.Elements(), func(e attr.Value) bool { return !fullyKnown(e) })
+	case types.Object:
+		for _, a := range t.Attributes() {
+			if !fullyKnown(a) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readGrants builds the space's access table as grants: classic permissions per principal and role assignments.
+func readGrants(ctx context.Context, s *spaceAccess) (types.Set, error) {
+	perms, err := s.client.SpacePermissions(ctx, s.space.ID)
+	if err != nil {
+		return types.Set{}, err
+	}
+	byPrincipal := map[confluence.Principal][]confluence.Permission{}
+	for _, p := range perms {
+		byPrincipal[p.Principal] = append(byPrincipal[p.Principal], p)
+	}
+	elemType := types.ObjectType{AttrTypes: grantAttrTypes}
+	var elems []attr.Value
+	principalID := func(p confluence.Principal) types.String {
+		if p.Type == confluence.PrincipalAnonymous {
+			return types.StringNull()
+		}
+		return types.StringValue(p.ID)
+	}
+	for p, list := range byPrincipal {
+		elems = append(elems, types.ObjectValueMust(grantAttrTypes, map[string]attr.Value{
+			"principal_type": types.StringValue(p.Type),
+			"principal_id":   principalID(p),
+			"permissions":    stringSet(operationStrings(list)),
+			"role_id":        types.StringNull(),
+		}))
+	}
+	if s.mode != rolesModeClassic {
+		assignments, err := s.client.RoleAssignments(ctx, s.space.ID)
+		if err != nil {
+			return types.Set{}, err
+		}
+		for _, a := range assignments {
+			elems = append(elems, types.ObjectValueMust(grantAttrTypes, map[string]attr.Value{
+				"principal_type": types.StringValue(a.Principal.Type),
+				"principal_id":   principalID(a.Principal),
+				"permissions":    types.SetNull(types.StringType),
+				"role_id":        types.StringValue(a.RoleID),
+			}))
+		}
+	}
+	return types.SetValueMust(elemType, elems), nil
+}
+
+func (r *spacePermissionsExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan spacePermissionsExclusiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *spacePermissionsExclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan spacePermissionsExclusiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
+}
+
+// apply makes the space's access table equal to the plan: first every addition (so that a space never loses
+// its administrators midway), then every removal, then the role assignments in one request. Whatever happens,
+// the state is set to the table as it is afterwards.
+func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spacePermissionsExclusiveModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	s, d := r.data.loadSpace(ctx, plan.SpaceKey.ValueString())
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	want, d := desiredAccess(ctx, plan.Grants)
+	diags.Append(d...)
+	if (len(want.classic) > 0 && !s.requireClassic(diags)) || (len(want.roles) > 0 && !s.requireRoles(diags)) {
+		return
+	}
+	// Ids computed in this run were unknown at plan time: check the administrators now.
+	s.checkAccessPlan(ctx, want, plan.AllowSelfLockout.ValueBool(), diags)
+	if diags.HasError() {
+		return
+	}
+	err := r.applyClassic(ctx, s, want)
+	if roleErr := r.applyRoles(ctx, s, want); roleErr != nil {
+		err = errors.Join(err, roleErr)
+	}
+	grants, readErr := readGrants(ctx, s)
+	if readErr != nil {
+		addAPIError(diags, "Could not read the space's access table back", errors.Join(err, readErr))
+		return
+	}
+	plan.ID = types.StringValue(s.space.Key)
+	plan.SpaceID = types.StringValue(s.space.ID)
+	plan.Grants = grants
+	diags.Append(state.Set(ctx, plan)...)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Some access changes in space %s failed", s.space.Key), fmt.Errorf(
+			"%w\n\nThe state records what was applied; run apply again to finish", err))
+	}
+}
+
+func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s *spaceAccess, want accessPlan) error {
+	if s.mode == rolesModeRoles {
+		return nil // classic grants cannot exist or be written here
+	}
+	current, err := s.client.SpacePermissions(ctx, s.space.ID)
+	if err != nil {
+		return err
+	}
+	have := map[confluence.Principal][]string{}
+	for _, p := range current {
+		have[p.Principal] = append(have[p.Principal], p.Operation.String())
+	}
+	principals := make([]confluence.Principal, 0, len(have)+len(want.classic))
+	for p := range have {
+		principals = append(principals, p)
+	}
+	for p := range want.classic {
+		if _, ok := have[p]; !ok {
+			principals = append(principals, p)
+		}
+	}
+	slices.SortFunc(principals, func(a, b confluence.Principal) int { return strings.Compare(a.String(), b.String()) })
+
+	parallelism := r.data.settings.parallelism
+	var errs []error
+	// Additions first, for every principal, then removals.
+	for _, p := range principals {
+		if add := difference(want.classic[p], have[p]); len(add) > 0 {
+			if _, err := s.setPrincipalPermissions(ctx, p, append(slices.Clone(have[p]), add...), parallelism); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for _, p := range principals {
+		if len(difference(have[p], want.classic[p])) > 0 {
+			if _, err := s.setPrincipalPermissions(ctx, p, want.classic[p], parallelism); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *spacePermissionsExclusiveResource) applyRoles(ctx context.Context, s *spaceAccess, want accessPlan) error {
+	if s.mode == rolesModeClassic {
+		return nil
+	}
+	current, err := s.client.RoleAssignments(ctx, s.space.ID)
+	if err != nil {
+		return err
+	}
+	var changes []confluence.RoleAssignment
+	for p, role := range want.roles {
+		if i := slices.IndexFunc(current, func(a confluence.RoleAssignment) bool { return a.Principal == p }); i < 0 || current[i].RoleID != role {
+			changes = append(changes, confluence.RoleAssignment{Principal: p, RoleID: role})
+		}
+	}
+	for _, a := range current {
+		if _, ok := want.roles[a.Principal]; !ok {
+			changes = append(changes, confluence.RoleAssignment{Principal: a.Principal})
+		}
+	}
+	if err := s.client.SetRoleAssignments(ctx, s.space.ID, changes); err != nil {
+		return fmt.Errorf("setting %d role assignments: %w", len(changes), err)
+	}
+	return nil
+}
+
+func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state spacePermissionsExclusiveModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, diags := r.data.Confluence()
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if _, err := client.SpaceByKey(ctx, state.SpaceKey.ValueString()); transport.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Space no longer exists",
+			fmt.Sprintf("Space %s was not found (deleted, or the Confluence account can no longer view it), so its access table was "+
+				"removed from the state.", state.SpaceKey.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	s, diags := r.data.loadSpace(ctx, state.SpaceKey.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	grants, err := readGrants(ctx, s)
+	if transport.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Space no longer visible",
+			fmt.Sprintf("The Confluence account can no longer read the permissions of space %s (it may have lost its own access), so "+
+				"the space's access table was removed from the state.", state.SpaceKey.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not read the space's access table", err)
+		return
+	}
+	state.ID = types.StringValue(s.space.Key)
+	state.SpaceID = types.StringValue(s.space.ID)
+	state.Grants = grants
+	if state.AllowSelfLockout.IsNull() {
+		state.AllowSelfLockout = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete stops managing the space and revokes nothing.
+func (r *spacePermissionsExclusiveResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+func (r *spacePermissionsExclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !spaceKeyPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a space key, such as ENG; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("space_key"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_self_lockout"), false)...)
+}

@@ -1,0 +1,467 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
+	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+)
+
+const exclusiveAddr = "confluence_space_permissions_exclusive.this"
+
+// accessTable renders a space's classic permissions and role assignments as sorted "principal: perms" lines.
+func accessTable(ctx context.Context, c *confluence.Client, key string) ([]string, error) {
+	space, err := c.SpaceByKey(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	perms, err := c.SpacePermissions(ctx, space.ID)
+	if err != nil {
+		return nil, err
+	}
+	by := map[string][]string{}
+	for _, p := range perms {
+		by[p.Principal.String()] = append(by[p.Principal.String()], p.Operation.String())
+	}
+	roles, err := c.RoleAssignments(ctx, space.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range roles {
+		by[a.Principal.String()] = append(by[a.Principal.String()], "role:"+a.RoleID)
+	}
+	var out []string
+	for p, ops := range by {
+		sort.Strings(ops)
+		out = append(out, p+": "+strings.Join(ops, ","))
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// expectTable checks the space's access table through the API, with a fresh client so nothing is cached.
+func expectTable(t *testing.T, env *acctest.Env, key string, want ...string) statecheck.StateCheck {
+	return acctest.CheckAPI(func(ctx context.Context) error {
+		got, err := accessTable(ctx, env.Confluence(t), key)
+		if err != nil {
+			return err
+		}
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("space %s access table:\n  got  %q\n  want %q", key, got, want)
+		}
+		return nil
+	})
+}
+
+func newGroup(t *testing.T, env *acctest.Env, name string) string {
+	t.Helper()
+	g, err := env.Admin(t).CreateGroup(context.Background(), admin.AllDirectories, name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g.ID
+}
+
+type grant struct {
+	typ, id, role string
+	perms         []string
+}
+
+func exclusiveConfig(env *acctest.Env, key string, extra string, grants ...grant) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" \"this\" {\n  space_key = %q\n%s\n  grants = [\n", key, extra)
+	for _, g := range grants {
+		b.WriteString("    {\n")
+		fmt.Fprintf(&b, "      principal_type = %q\n", g.typ)
+		if g.id != "" {
+			fmt.Fprintf(&b, "      principal_id = %q\n", g.id)
+		}
+		if g.role != "" {
+			fmt.Fprintf(&b, "      role_id = %q\n", g.role)
+		} else {
+			fmt.Fprintf(&b, "      permissions = [%s]\n", `"`+strings.Join(g.perms, `", "`)+`"`)
+		}
+		b.WriteString("    },\n")
+	}
+	b.WriteString("  ]\n}\n")
+	return env.Config(b.String())
+}
+
+func TestAccSpacePermissionsExclusive_classic(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	me := env.Creds.AdminAccountID
+	team := newGroup(t, env, "eng-team")
+	contractor := newGroup(t, env, "contractors") // stands in for a contractor's account in the drift step
+	api := env.Confluence(t)
+	adminGrant := grant{typ: "user", id: me, perms: []string{"read/space", "administer/space"}}
+	teamGrant := grant{typ: "group", id: team, perms: []string{"read/space", "create/page"}}
+	teamMore := grant{typ: "group", id: team, perms: []string{"read/space", "create/page", "export/space"}}
+	config := exclusiveConfig(env, "ENG", "", adminGrant, teamGrant)
+	configMore := exclusiveConfig(env, "ENG", "", adminGrant, teamMore)
+	var contractorAccount string
+	if u, err := env.SCIM(t).CreateUser(context.Background(), scimUser("ken.contract@example.com")); err != nil {
+		t.Fatal(err)
+	} else {
+		contractorAccount = u.AccountID()
+	}
+	grantByHand := func(p confluence.Principal, ops ...string) {
+		ctx := context.Background()
+		space, err := api.SpaceByKey(ctx, "ENG")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, op := range ops {
+			o, _ := confluence.ParseOperation(op)
+			if _, err := api.AddPermission(ctx, "ENG", space.ID, confluence.Permission{Principal: p, Operation: o}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error { // destroy revokes nothing
+			got, err := accessTable(context.Background(), env.Confluence(t), "ENG")
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(got, "group/"+team+": create/page,export/space,read/space") {
+				return fmt.Errorf("destroy changed the space: %q", got)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{ // the seeded table (admin's many grants, confluence-users) is replaced by the declared one
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectTable(t, env, "ENG", "user/"+me+": administer/space,read/space", "group/"+team+": create/page,read/space"),
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName:      exclusiveAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: configMore,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectTable(t, env, "ENG", "user/"+me+": administer/space,read/space", "group/"+team+": create/page,export/space,read/space"),
+				},
+			},
+			{ // drift: a contractor's direct grant, a leftover group and anonymous access, all added by hand
+				PreConfig: func() {
+					grantByHand(confluence.Principal{Type: "user", ID: contractorAccount}, "read/space", "create/page")
+					grantByHand(confluence.Principal{Type: "group", ID: contractor}, "read/space")
+					grantByHand(confluence.Principal{Type: "anonymous"}, "read/space")
+				},
+				Config: configMore,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectTable(t, env, "ENG", "user/"+me+": administer/space,read/space", "group/"+team+": create/page,export/space,read/space"),
+				},
+			},
+			{ // drift: a declared permission removed by hand is granted again
+				PreConfig: func() {
+					ctx := context.Background()
+					space, _ := api.SpaceByKey(ctx, "ENG")
+					api.ForgetSpacePermissions(space.ID)
+					perms, err := api.SpacePermissions(ctx, space.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range perms {
+						if p.Principal.ID == team && p.Operation.String() == "export/space" {
+							if err := api.RemovePermission(ctx, "ENG", space.ID, p.ID); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+				},
+				Config: configMore,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectTable(t, env, "ENG", "user/"+me+": administer/space,read/space", "group/"+team+": create/page,export/space,read/space"),
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpacePermissionsExclusive_roles(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	me := env.Creds.AdminAccountID
+	roles := roleIDs(t, env)
+	writers := newGroup(t, env, "doc-writers")
+	config := exclusiveConfig(env, "DOCS", "",
+		grant{typ: "user", id: me, role: roles["Admin"]},
+		grant{typ: "group", id: writers, role: roles["Collaborator"]},
+		grant{typ: "access_class", id: "authenticated-users", role: roles["Viewer"]},
+	)
+	want := []string{"user/" + me + ": role:" + roles["Admin"], "group/" + writers + ": role:" + roles["Collaborator"],
+		"access_class/authenticated-users: role:" + roles["Viewer"]}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{expectTable(t, env, "DOCS", want...)}},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{ResourceName: exclusiveAddr, ImportState: true, ImportStateVerify: true},
+			{ // drift: a group given the Manager role by hand
+				PreConfig: func() {
+					ctx := context.Background()
+					c := env.Confluence(t)
+					space, _ := c.SpaceByKey(ctx, "DOCS")
+					extra := newGroup(t, env, "someone-elses")
+					if err := c.SetRoleAssignments(ctx, space.ID, []confluence.RoleAssignment{
+						{Principal: confluence.Principal{Type: "group", ID: extra}, RoleID: roles["Manager"]},
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectTable(t, env, "DOCS", want...)},
+			},
+		},
+	})
+}
+
+func roleIDs(t *testing.T, env *acctest.Env) map[string]string {
+	t.Helper()
+	list, err := env.Confluence(t).ListSpaceRoles(context.Background(), confluence.SpaceRoleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range list {
+		out[r.Name] = r.ID
+	}
+	return out
+}
+
+// One write out of many fails: the state keeps what was applied, the error names what was not, and the next
+// apply finishes without duplicates.
+func TestAccSpacePermissionsExclusive_partialFailure(t *testing.T) {
+	t.Parallel()
+	// The first apply makes one grant (read/space for the team); the update makes three more, the second of
+	// which (the third grant of the test) fails.
+	env := acctest.New(t, emulator.Options{Faults: []emulator.Fault{
+		{Route: "POST /wiki/rest/api/space/{spaceKey}/permission", Nth: 3, Status: 500},
+	}})
+	me := env.Creds.AdminAccountID
+	team := newGroup(t, env, "ops-team")
+	adminGrant := grant{typ: "user", id: me, perms: []string{"read/space", "administer/space"}}
+	small := exclusiveConfig(env, "OPS", "", adminGrant, grant{typ: "group", id: team, perms: []string{"read/space"}})
+	full := exclusiveConfig(env, "OPS", "", adminGrant,
+		grant{typ: "group", id: team, perms: []string{"read/space", "create/page", "create/blogpost", "export/space"}})
+	var missing int
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: small},
+			{
+				Config:      full,
+				ExpectError: regexp.MustCompile(`(?s)Some access changes in space OPS failed.*granting [a-z_]+/[a-z]+ to\s+group/` + team + `.*run\s+apply\s+again`),
+			},
+			{ // the state holds what was applied: the next plan is an update that adds only what is missing
+				PreConfig: func() {
+					got, err := accessTable(context.Background(), env.Confluence(t), "OPS")
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, line := range got {
+						if strings.HasPrefix(line, "group/"+team+": ") {
+							missing = 4 - len(strings.Split(strings.TrimPrefix(line, "group/"+team+": "), ","))
+						}
+					}
+					if missing != 1 {
+						t.Fatalf("after the failed apply the team holds %q; want all but one permission", got)
+					}
+				},
+				Config: full,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectTable(t, env, "OPS", "user/"+me+": administer/space,read/space", "group/"+team+": create/blogpost,create/page,export/space,read/space"),
+				},
+			},
+			{Config: full, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	// 1 + 3 grants, one of them failing once and made again: 5 writes, no duplicates (expectTable above).
+	if n := env.Requests("POST /wiki/rest/api/space/{spaceKey}/permission"); n != 5 {
+		t.Errorf("%d permission writes, want 5", n)
+	}
+}
+
+// Refreshing the access tables of several spaces costs one key lookup for all of them and one permission
+// listing (and role-assignment listing) per space, whatever the page size.
+func TestAccSpacePermissionsExclusive_refreshCost(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{PageSize: 2})
+	me := env.Creds.AdminAccountID
+	var body strings.Builder
+	keys := []string{"ENG", "OPS", "HR"}
+	for _, key := range keys {
+		fmt.Fprintf(&body, `
+resource "confluence_space_permissions_exclusive" %q {
+  space_key = %q
+  grants = [
+    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space", "create/page", "export/space"] },
+    { principal_type = "anonymous", permissions = ["read/space"] },
+  ]
+}
+`, strings.ToLower(key), key, me)
+	}
+	config := env.Config(body.String())
+	var stats map[string]int
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{PreConfig: env.ResetRequests, Config: config, PlanOnly: true},
+			{PreConfig: func() { stats = env.Emulator.Stats() }, Config: config, PlanOnly: true},
+		},
+	})
+	t.Logf("3 spaces, one plan-only step: %v", stats)
+	// A plan-only step runs a refreshing plan and a plan without refresh; only the first reads the spaces
+	// (ModifyPlan reads nothing when nothing changes). Each space holds 5 grants: 3 pages of 2.
+	want := map[string]int{
+		"GET /wiki/api/v2/spaces":                       1 * 2, // one batched key lookup per plan
+		"GET /wiki/api/v2/space-role-mode":              1,
+		"GET /wiki/api/v2/spaces/{id}/permissions":      3 * 3,
+		"GET /wiki/api/v2/spaces/{id}/role-assignments": 3,
+	}
+	for route, n := range want {
+		if stats[route] != n {
+			t.Errorf("%s: %d requests, want %d", route, stats[route], n)
+		}
+	}
+	for route := range stats {
+		if _, ok := want[route]; !ok {
+			t.Errorf("unexpected request %s (%d)", route, stats[route])
+		}
+	}
+}
+
+// Under the emulator's rate limit, a large table is applied slowly but completely.
+func TestAccSpacePermissionsExclusive_rateLimited(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{RateLimit: 20})
+	me := env.Creds.AdminAccountID
+	grants := []grant{{typ: "user", id: me, perms: []string{"read/space", "administer/space"}}}
+	var want []string
+	want = append(want, "user/"+me+": administer/space,read/space")
+	for i := range 6 {
+		id := newGroup(t, env, fmt.Sprintf("team-%d", i))
+		grants = append(grants, grant{typ: "group", id: id, perms: []string{"read/space", "create/page", "create/comment", "export/space"}})
+		want = append(want, "group/"+id+": create/comment,create/page,export/space,read/space")
+	}
+	start := time.Now()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            exclusiveConfig(env, "SEC", "", grants...),
+			ConfigStateChecks: []statecheck.StateCheck{expectTable(t, env, "SEC", want...)},
+		}},
+	})
+	t.Logf("%d grants under 20 requests/s applied in %s", len(want)*4, time.Since(start))
+}
+
+func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	rolesEnv := acctest.New(t, emulator.Options{RoleMode: "ROLES"})
+	classicEnv := acctest.New(t, emulator.Options{RoleMode: "PRE_ROLES"})
+	me := env.Creds.AdminAccountID
+	team := newGroup(t, env, "team")
+	adminPerms := []string{"read/space", "administer/space"}
+	cases := map[string]struct{ config, want string }{
+		"no read/space": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"create/page"}}),
+			`(?s)must\s+include\s+read/space`},
+		"unknown permission": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"read/space", "fly/space"}}),
+			`(?s)value must be one of.*read/space`},
+		"both kinds": {strings.Replace(exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}),
+			`permissions = [`, `role_id = "1"`+"\n      permissions = [", 1), `(?s)exactly\s+one\s+of\s+permissions`},
+		"anonymous with id": {exclusiveConfig(env, "ENG", "", grant{typ: "anonymous", id: "x", perms: []string{"read/space"}}),
+			`(?s)anonymous\s+grant\s+takes\s+no\s+principal_id`},
+		"duplicate": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}, grant{typ: "group", id: team, perms: []string{"read/space"}}),
+			`(?s)appears\s+in\s+more\s+than\s+one\s+grant`},
+		"classic on a roles site": {exclusiveConfig(rolesEnv, "ENG", "", grant{typ: "user", id: rolesEnv.Creds.AdminAccountID, perms: adminPerms}),
+			`(?s)Space uses roles, not classic permissions.*confluence_space_role_assignment`},
+		"roles on a classic site": {exclusiveConfig(classicEnv, "DOCS", "", grant{typ: "user", id: classicEnv.Creds.AdminAccountID, role: "1"}),
+			`(?s)Space uses classic permissions, not roles.*confluence_space_principal_permissions`},
+		"self lockout": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}),
+			`(?s)remove\s+your\s+own\s+administration.*allow_self_lockout`},
+		"no administrator": {exclusiveConfig(env, "ENG", "allow_self_lockout = true", grant{typ: "user", id: me, perms: []string{"read/space"}}),
+			`(?s)space\s+would\s+have\s+no\s+administrator`},
+		"unknown space": {exclusiveConfig(env, "NOPE", "", grant{typ: "user", id: me, perms: adminPerms}), `(?s)Space not found`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
+			})
+		})
+	}
+	t.Run("allowed self lockout", func(t *testing.T) {
+		t.Parallel()
+		// The account keeps administering HR through confluence-users, but loses its direct grant.
+		users, err := env.Admin(t).GroupByName(context.Background(), admin.AllDirectories, "confluence-users")
+		if err != nil {
+			t.Fatal(err)
+		}
+		config := exclusiveConfig(env, "HR", "allow_self_lockout = true", grant{typ: "group", id: users.ID, perms: adminPerms})
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{
+				{
+					Config:      strings.Replace(config, "allow_self_lockout = true", "", 1),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(`(?s)remove\s+your\s+own\s+administration`),
+				},
+				{
+					Config:            config,
+					ConfigStateChecks: []statecheck.StateCheck{expectTable(t, env, "HR", "group/"+users.ID+": administer/space,read/space")},
+				},
+			},
+		})
+	})
+}
+
+func scimUser(email string) scim.User {
+	return scim.User{UserName: email, Emails: []scim.Email{{Value: email, Type: "work", Primary: true}}}
+}
