@@ -174,6 +174,9 @@ func (p *confluenceProvider) Resources(context.Context) []func() resource.Resour
 		NewGroupResource,
 		NewGroupMappingResource,
 		NewSpacePermissionsExclusiveResource,
+		NewSpacePrincipalPermissionsResource,
+		NewSpaceRoleResource,
+		NewSpaceRoleAssignmentResource,
 	}
 }
 
@@ -185,6 +188,8 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewSCIMGroupDataSource,
 		NewGroupDataSource,
 		NewUserDataSource,
+		NewSpacePermissionsDataSource,
+		NewSpaceRolesDataSource,
 	}
 }
 

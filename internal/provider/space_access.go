@@ -204,7 +204,7 @@ func (s *spaceAccess) admins(ctx context.Context, plan accessPlan) ([]confluence
 		if assignments, err = s.client.RoleAssignments(ctx, s.space.ID); err != nil {
 			return nil, err
 		}
-		roles, err := s.client.ListSpaceRoles(ctx, confluence.SpaceRoleFilter{})
+		roles, err := s.client.SpaceRoles(ctx)
 		if err != nil {
 			return nil, err
 		}

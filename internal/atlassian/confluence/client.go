@@ -39,6 +39,7 @@ type Client struct {
 	roleMode    cache[string, string]
 	currentUser cache[string, User]
 	catalogue   cache[string, []PermissionDef]
+	roles       cache[string, []SpaceRole]      // the whole role catalogue, under ""
 	permissions cache[string, []Permission]     // by space id
 	assignments cache[string, []RoleAssignment] // by space id
 

@@ -108,6 +108,28 @@ func (c *Client) ListSpaceRoles(ctx context.Context, f SpaceRoleFilter) ([]Space
 	return listAll[SpaceRole](ctx, c, v2+"/space-roles", q)
 }
 
+// SpaceRoles returns every role of the catalogue, read once per run (role writes through this client read it
+// again next time).
+func (c *Client) SpaceRoles(ctx context.Context) ([]SpaceRole, error) {
+	roles, err := c.roles.get(ctx, "", func(ctx context.Context) ([]SpaceRole, error) {
+		return c.ListSpaceRoles(ctx, SpaceRoleFilter{})
+	})
+	return slices.Clone(roles), err
+}
+
+// SpaceRoleByID returns one role from the run's catalogue (SpaceRoles), reading a role the catalogue does not
+// know (created by someone since) on its own. An unknown id is a not-found error.
+func (c *Client) SpaceRoleByID(ctx context.Context, id string) (*SpaceRole, error) {
+	roles, err := c.SpaceRoles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(roles, func(r SpaceRole) bool { return r.ID == id }); i >= 0 {
+		return &roles[i], nil
+	}
+	return c.GetSpaceRole(ctx, id)
+}
+
 // GetSpaceRole reads one role; an unknown id is a not-found error.
 func (c *Client) GetSpaceRole(ctx context.Context, id string) (*SpaceRole, error) {
 	var out SpaceRole
@@ -120,6 +142,7 @@ func (c *Client) GetSpaceRole(ctx context.Context, id string) (*SpaceRole, error
 // CreateSpaceRole creates a custom role (201, synchronous).
 func (c *Client) CreateSpaceRole(ctx context.Context, in SpaceRoleInput) (*SpaceRole, error) {
 	var out SpaceRole
+	defer c.roles.forget("")
 	if err := c.api.Do(ctx, http.MethodPost, v2+"/space-roles", nil, in.body(), &out); err != nil {
 		return nil, err
 	}
@@ -140,6 +163,7 @@ func (c *Client) UpdateSpaceRole(ctx context.Context, id string, in SpaceRoleInp
 	var accepted struct {
 		TaskID string `json:"taskId"`
 	}
+	defer c.roles.forget("")
 	if err := c.api.Do(ctx, http.MethodPut, v2+"/space-roles/"+url.PathEscape(id), nil, in.body(), &accepted); err != nil {
 		return nil, err
 	}
@@ -164,6 +188,7 @@ func (c *Client) DeleteSpaceRole(ctx context.Context, id string, timeout time.Du
 	var accepted struct {
 		TaskID string `json:"taskId"`
 	}
+	defer c.roles.forget("")
 	err := c.api.Do(ctx, http.MethodDelete, v2+"/space-roles/"+url.PathEscape(id), nil, nil, &accepted)
 	if transport.IsNotFound(err) {
 		return nil
