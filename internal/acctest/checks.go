@@ -3,6 +3,10 @@ package acctest
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -54,4 +58,22 @@ func CheckAPI(f func(context.Context) error) statecheck.StateCheck { return chec
 
 func (f checkFunc) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f(ctx)
+}
+
+// ErrorCase is a configuration and the pattern (a regular expression) of the error it must fail with.
+type ErrorCase [2]string
+
+// ExpectErrors plans each case in a parallel subtest of its own and expects it to fail with its error: bad input
+// is refused at plan time (data sources are read during the plan too).
+func ExpectErrors(t *testing.T, cases map[string]ErrorCase) {
+	t.Helper()
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: c[0], PlanOnly: true, ExpectError: regexp.MustCompile(c[1])}},
+			})
+		})
+	}
 }

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"testing"
 
@@ -126,7 +125,7 @@ func TestAccGroupDataSource_badInput(t *testing.T) {
 	if _, err := env.Admin(t).CreateGroup(context.Background(), admin.AllDirectories, "Platform Team Leads", ""); err != nil {
 		t.Fatal(err)
 	}
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"unknown name": {env.Config(`data "confluence_group" "x" { name = "platform team" }`), `(?s)Group not found.*"platform team"`},
 		"unknown id":   {env.Config(`data "confluence_group" "x" { id = "0b0e0e0e-0000-4000-8000-000000000000" }`), `(?s)Group not found.*0b0e0e0e`},
 		"no key":       {env.Config(`data "confluence_group" "x" {}`), `(?s)Exactly one of these attributes must be configured.*id.*name`},
@@ -135,13 +134,5 @@ func TestAccGroupDataSource_badInput(t *testing.T) {
 		"no credential": {env.ProviderBlock([]string{"admin_api_key"}) + `data "confluence_group" "x" { name = "a" }`,
 			`(?s)Organizations API is not configured.*"admin_api_key"`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"context"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -67,19 +66,11 @@ data "confluence_scim_group" "by_id" {
 func TestAccSCIMGroupDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"unknown name": {env.Config(`data "confluence_scim_group" "x" { display_name = "nobody" }`), `(?s)SCIM group not found.*"nobody"`},
 		"unknown id":   {env.Config(`data "confluence_scim_group" "x" { id = "0b0e0e0e-0000-4000-8000-000000000000" }`), `(?s)SCIM group not found`},
 		"no key":       {env.Config(`data "confluence_scim_group" "x" {}`), `(?s)Exactly one of these attributes must be configured.*id.*display_name`},
 		"both keys":    {env.Config(`data "confluence_scim_group" "x" {` + "\n" + `id = "a"` + "\n" + `display_name = "b"` + "\n}"), `(?s)Exactly one of these attributes`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

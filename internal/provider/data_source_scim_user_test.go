@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"context"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -109,7 +108,7 @@ func TestAccSCIMUserDataSource_errors(t *testing.T) {
 		}
 		ids = append(ids, u.ID)
 	}
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"no user name": {env.Config(`data "confluence_scim_user" "x" { user_name = "nobody@example.com" }`),
 			`(?s)SCIM user not found.*user name "nobody@example.com"`},
 		"no id": {env.Config(`data "confluence_scim_user" "x" { id = "0b7a5a1c-0000-4000-8000-000000000000" }`),
@@ -119,21 +118,13 @@ func TestAccSCIMUserDataSource_errors(t *testing.T) {
 		"several": {env.Config(`data "confluence_scim_user" "x" { external_id = "shared-00u" }`),
 			`(?s)Several SCIM users match.*2\s+users\s+have\s+external\s+id\s+"shared-00u".*ann@example.com\s+\(` + ids[0] + `\),\s+bob@example.com\s+\(` + ids[1] + `\)`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }
 
 func TestAccSCIMUserDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"no key": {env.Config(`data "confluence_scim_user" "x" {}`),
 			`(?s)Exactly one of these attributes must be configured.*id.*user_name.*external_id`},
 		"two keys": {env.Config(`data "confluence_scim_user" "x" {
@@ -149,13 +140,5 @@ func TestAccSCIMUserDataSource_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -135,19 +134,11 @@ func TestAccSpacePermissionsDataSource_classicSite(t *testing.T) {
 func TestAccSpacePermissionsDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"unknown space": {env.Config(`data "confluence_space_permissions" "x" { space_key = "NOPE" }`), `(?s)Space not found.*"NOPE"`},
 		"invalid key":   {env.Config(`data "confluence_space_permissions" "x" { space_key = "ENG OPS" }`), `(?s)space_key.*must be a space key`},
 		"no credential": {env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space_permissions" "x" { space_key = "ENG" }`,
 			`(?s)Confluence REST API is not configured`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

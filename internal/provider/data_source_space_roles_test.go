@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"context"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -99,23 +98,12 @@ data "confluence_space_roles" "docs" {
 func TestAccSpaceRolesDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct {
-		config string
-		want   string
-	}{
+	cases := map[string]acctest.ErrorCase{
 		"type":          {env.Config(`data "confluence_space_roles" "x" { type = "system" }`), `(?s)type.*value must be one of.*"SYSTEM".*"CUSTOM"`},
 		"space key":     {env.Config(`data "confluence_space_roles" "x" { space_key = "DO-CS" }`), `(?s)space_key.*must be a space key`},
 		"missing space": {env.Config(`data "confluence_space_roles" "x" { space_key = "NOPE" }`), wrapped(`(?s)Space not found.*No space with key "NOPE" exists`)},
 		"no credential": {env.ProviderBlock([]string{"api_token"}) + `data "confluence_space_roles" "x" {}`,
 			`(?s)Confluence REST API is not configured.*"api_token".*CONFLUENCE_API_TOKEN`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -67,19 +66,11 @@ func TestAccSpaceDataSource_roleMode(t *testing.T) {
 func TestAccSpaceDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"unknown key": {env.Config(`data "confluence_space" "x" { key = "NOPE" }`), `(?s)Space not found.*"NOPE"`},
 		"invalid key": {env.Config(`data "confluence_space" "x" { key = "ENG OPS" }`), `(?s)key.*must be a space key`},
 		"no credential": {env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space" "x" { key = "ENG" }`,
 			`(?s)Confluence REST API is not configured.*"email".*CONFLUENCE_EMAIL.*"api_token".*CONFLUENCE_API_TOKEN`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

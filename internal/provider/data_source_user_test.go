@@ -3,7 +3,6 @@ package provider_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -112,7 +111,7 @@ data "confluence_user" "ana" {
 func TestAccUserDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"unknown email": {env.Config(`data "confluence_user" "x" { email = "nobody@example.com" }`),
 			`(?s)User not found.*email "nobody@example.com"`},
 		"unknown account": {env.Config(`data "confluence_user" "x" { account_id = "557058:00000000-0000-4000-8000-000000000000" }`),
@@ -123,13 +122,5 @@ func TestAccUserDataSource_badInput(t *testing.T) {
 		"no credential": {env.ProviderBlock([]string{"organization_id"}) + `data "confluence_user" "x" { email = "a@example.com" }`,
 			`(?s)Organizations API is not configured.*"organization_id"`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

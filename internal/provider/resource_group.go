@@ -202,7 +202,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 		}
 		addAPIError(&resp.Diagnostics, "Could not create the group", err)
 		return
-	case err != nil && ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, admin.ErrWaitTimeout)):
+	case err != nil && ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, transport.ErrWaitTimeout)):
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Group did not appear in time",
 			fmt.Sprintf("%s\n\nAtlassian may have accepted the group %q without it showing in the organization within "+
 				"consistency_timeout (%s). Run terraform plan again: once the group shows, the plan reports it with the "+

@@ -179,7 +179,7 @@ func (c *mappingClients) syncedGroup(ctx context.Context, scimGroupID string, ti
 		return c.admin.GroupByName(ctx, admin.AllDirectories, sg.DisplayName)
 	}
 	var found *admin.Group
-	err = admin.WaitFor(ctx, timeout, func(ctx context.Context) (bool, error) {
+	err = transport.WaitFor(ctx, timeout, transport.DefaultPolling, func(ctx context.Context) (bool, error) {
 		g, err := c.admin.GroupByName(ctx, admin.AllDirectories, sg.DisplayName)
 		if transport.IsNotFound(err) {
 			return false, nil
@@ -187,7 +187,7 @@ func (c *mappingClients) syncedGroup(ctx context.Context, scimGroupID string, ti
 		found = g
 		return err == nil, err
 	})
-	if errors.Is(err, admin.ErrWaitTimeout) {
+	if errors.Is(err, transport.ErrWaitTimeout) {
 		return nil, fmt.Errorf("SCIM group %q (%s) has not appeared in the organization after %s. Atlassian syncs directory "+
 			"groups eventually; run the command again later, or raise consistency_timeout: %w", sg.DisplayName, sg.ID, timeout, err)
 	}
@@ -441,7 +441,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 	state.ProductAccess = stringSet(held)
 	if !slices.Equal(want, priorAccess) {
 		// Role changes take up to ~30 s to be visible; wait so the next plan does not see a false drift.
-		err := admin.WaitFor(ctx, timeout, func(ctx context.Context) (bool, error) {
+		err := transport.WaitFor(ctx, timeout, transport.DefaultPolling, func(ctx context.Context) (bool, error) {
 			roles, err := c.admin.GroupRoles(ctx, admin.AllDirectories, groupID, ari)
 			return slices.Equal(roles, want), err
 		})

@@ -366,7 +366,7 @@ func TestAccGroupMapping_badInput(t *testing.T) {
 	mapping := func(args string) string {
 		return "resource \"confluence_group_mapping\" \"this\" {\n" + args + "\n}\n"
 	}
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"unknown role": {env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `product_access = ["atlassian/superuser"]`)),
 			`(?s)product_access.*value must be one of.*atlassian/user.*atlassian/admin`},
 		"synced target": {env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "` + syncedOrg.ID + `"`)),
@@ -378,15 +378,7 @@ func TestAccGroupMapping_badInput(t *testing.T) {
 		"no site": {env.ProviderBlock([]string{"site_url"}) + mapping(`scim_group_id = "`+synced.ID+`"`),
 			`(?s)Confluence site is not configured.*"site_url".*CONFLUENCE_SITE_URL`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 	t.Run("import id", func(t *testing.T) {
 		t.Parallel()
 		resource.UnitTest(t, resource.TestCase{

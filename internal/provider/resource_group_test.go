@@ -430,10 +430,7 @@ func TestAccGroup_createWaitsForConsistency(t *testing.T) {
 func TestAccGroup_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct {
-		config string
-		want   string
-	}{
+	cases := map[string]acctest.ErrorCase{
 		"empty name":        {orgGroupConfig(env, "", ""), `(?s)Invalid name.*must not be empty`},
 		"blank name":        {orgGroupConfig(env, "   ", ""), `(?s)Invalid name.*must not be empty`},
 		"padded name":       {orgGroupConfig(env, " eng ", ""), `(?s)Invalid name.*must not start or end with spaces`},
@@ -448,15 +445,7 @@ func TestAccGroup_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 	for name, id := range map[string]string{"import id with a slash": "dir/0d5bd2b5", "import id with a space": "0d5b d2b5"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -360,10 +360,7 @@ func TestAccSCIMGroupMember_badInput(t *testing.T) {
 	member := func(group, user string) string {
 		return fmt.Sprintf("resource \"confluence_scim_group_member\" \"m\" {\n  group_id = %q\n  user_id  = %q\n}\n", group, user)
 	}
-	cases := map[string]struct {
-		config string
-		want   string
-	}{
+	cases := map[string]acctest.ErrorCase{
 		"empty group":     {env.Config(member("", "u1")), `(?s)Invalid group_id.*SCIM id.*not\s+an\s+empty\s+string`},
 		"empty user":      {env.Config(member("g1", "")), `(?s)Invalid user_id.*SCIM id.*not\s+an\s+empty\s+string`},
 		"slash in user":   {env.Config(member("g1", "u1/u2")), `(?s)Invalid user_id.*never\s+contains\s+"/"`},
@@ -377,15 +374,7 @@ func TestAccSCIMGroupMember_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 	for _, id := range []string{"only-a-group", "g1/u1/x", "/u1", "g1/", "g1/ u1"} {
 		t.Run("import "+id, func(t *testing.T) {
 			t.Parallel()

@@ -288,10 +288,7 @@ func TestAccSCIMGroupMembersExclusive_200Members(t *testing.T) {
 func TestAccSCIMGroupMembersExclusive_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct {
-		config string
-		want   string
-	}{
+	cases := map[string]acctest.ErrorCase{
 		"empty group":    {scimExclusiveConfig(env, "", "u1"), `(?s)Invalid group_id.*not\s+an\s+empty\s+string`},
 		"slash in group": {scimExclusiveConfig(env, "g1/u1", "u1"), `(?s)Invalid group_id.*never\s+contains\s+"/"`},
 		"empty user id":  {scimExclusiveConfig(env, "g1", "u1", ""), `(?s)Invalid user_ids.*not\s+an\s+empty\s+string`},
@@ -308,15 +305,7 @@ func TestAccSCIMGroupMembersExclusive_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 	for _, id := range []string{"g1/u1", " "} {
 		t.Run(fmt.Sprintf("import %q", id), func(t *testing.T) {
 			t.Parallel()

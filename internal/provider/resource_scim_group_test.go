@@ -154,10 +154,7 @@ func TestAccSCIMGroup_existingGroupIsAnImport(t *testing.T) {
 func TestAccSCIMGroup_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct {
-		config string
-		want   string
-	}{
+	cases := map[string]acctest.ErrorCase{
 		"built-in name":  {scimGroupConfig(env, "confluence-users", ""), `(?s)built-in group name.*never.*syncs`},
 		"built-in case":  {scimGroupConfig(env, "Site-Admins", ""), `(?s)built-in group name`},
 		"empty name":     {scimGroupConfig(env, "", ""), `(?s)display_name.*length`},
@@ -170,13 +167,5 @@ func TestAccSCIMGroup_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

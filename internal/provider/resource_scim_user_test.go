@@ -484,21 +484,13 @@ func TestAccSCIMUser_existingUserIsAnImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"same user name in another case": {scimUserConfig(env, janeBase...),
 			`(?s)user_name.*already exists.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byName.ID) + `.*import \{`},
 		"same external id": {scimUserConfig(env, `user_name = "kenneth@example.com"`, `email = "kenneth@example.com"`, `external_id = "00u-ken"`),
 			`(?s)external_id.*"00u-ken" already belongs.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byExternal.ID)},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }
 
 // An email held by another user cannot be seen at plan time (SCIM cannot filter on it); the apply fails with
@@ -524,7 +516,7 @@ func TestAccSCIMUser_emailConflictAtApply(t *testing.T) {
 func TestAccSCIMUser_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"empty user name":    {scimUserConfig(env, `user_name = ""`, `email = "a@example.com"`), `(?s)user_name.*length must be at least 1`},
 		"empty email":        {scimUserConfig(env, `user_name = "a"`, `email = ""`), `(?s)email.*not an email address.*jane.doe@example.com`},
 		"email shape":        {scimUserConfig(env, `user_name = "a"`, `email = "jane at example.com"`), `(?s)email.*not an email address`},
@@ -540,13 +532,5 @@ func TestAccSCIMUser_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }

@@ -407,7 +407,7 @@ func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
 	me := env.Creds.AdminAccountID
 	team := newGroup(t, env, "team")
 	adminPerms := []string{"read/space", "administer/space"}
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"no read/space": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"create/page"}}),
 			`(?s)must\s+include\s+read/space`},
 		"unknown permission": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"read/space", "fly/space"}}),
@@ -428,15 +428,7 @@ func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
 			`(?s)space\s+would\s+have\s+no\s+administrator`},
 		"unknown space": {exclusiveConfig(env, "NOPE", "", grant{typ: "user", id: me, perms: adminPerms}), `(?s)Space not found`},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 	t.Run("allowed self lockout", func(t *testing.T) {
 		t.Parallel()
 		// The account keeps administering HR through confluence-users, but loses its direct grant.

@@ -483,7 +483,7 @@ func TestAccSpacePrincipalPermissions_badInput(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	const gid = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 	read := []string{"read/space"}
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"principal type": {ppConfig(env, "ENG", "role", gid, read), `(?s)principal_type.*value must be one of.*"group".*"user".*"anonymous"`},
 		"group without id": {ppConfig(env, "ENG", "group", "", read),
 			`(?s)Missing principal_id.*principal_type is "group".*group id`},
@@ -505,15 +505,7 @@ func TestAccSpacePrincipalPermissions_badInput(t *testing.T) {
 			t.Errorf("bad input reached the API: %v", stats)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }
 
 // A group id or space key that names nothing is a plan-time error, before any write.
@@ -521,7 +513,7 @@ func TestAccSpacePrincipalPermissions_unknownTargets(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	gid := ppNewGroup(t, env, "platform")
-	cases := map[string]struct{ config, want string }{
+	cases := map[string]acctest.ErrorCase{
 		"group": {ppConfig(env, "ENG", "group", "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f", []string{"read/space"}),
 			`(?s)Group not found.*"6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f".*not its name`},
 		"group name": {ppConfig(env, "ENG", "group", "platform", []string{"read/space"}), `(?s)Group not found.*"platform"`},
@@ -532,15 +524,7 @@ func TestAccSpacePrincipalPermissions_unknownTargets(t *testing.T) {
 			t.Errorf("%d permission writes reached the API", n)
 		}
 	})
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c.config, PlanOnly: true, ExpectError: regexp.MustCompile(c.want)}},
-			})
-		})
-	}
+	acctest.ExpectErrors(t, cases)
 }
 
 // Refreshing 40 resources of one space reads the space's permission listing once (all its pages) and

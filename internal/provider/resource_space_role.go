@@ -323,7 +323,7 @@ func (r *spaceRoleResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	timeout := r.data.settings.consistencyTimeout
 	role, err := client.UpdateSpaceRole(ctx, state.ID.ValueString(), plan.input(ctx), timeout)
-	if errors.Is(err, confluence.ErrWaitTimeout) {
+	if errors.Is(err, transport.ErrWaitTimeout) {
 		// Accepted but not visible yet: state keeps what the API shows, so the next plan tells the truth.
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 		resp.Diagnostics.AddError("Space role change accepted but not applied yet",
@@ -352,7 +352,7 @@ func (r *spaceRoleResource) Delete(ctx context.Context, req resource.DeleteReque
 	timeout := r.data.settings.consistencyTimeout
 	err := client.DeleteSpaceRole(ctx, state.ID.ValueString(), timeout)
 	switch {
-	case errors.Is(err, confluence.ErrWaitTimeout):
+	case errors.Is(err, transport.ErrWaitTimeout):
 		resp.Diagnostics.AddError("Space role deletion accepted but not applied yet",
 			fmt.Sprintf("Confluence accepted the deletion of space role %q (%s), which it applies asynchronously, but the role "+
 				"was still there after %s (the provider's consistency_timeout). Run terraform destroy (or apply) again to confirm "+

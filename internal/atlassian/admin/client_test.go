@@ -338,7 +338,7 @@ func TestRoleAssignmentsPropagate(t *testing.T) {
 	scimID, _ := e.scimUser("bo@example.com")
 	e.scimGroup("Readers", scimID)
 	var g *admin.Group
-	if err := admin.WaitFor(ctx, 5*time.Second, func(ctx context.Context) (bool, error) {
+	if err := transport.WaitFor(ctx, 5*time.Second, transport.DefaultPolling, func(ctx context.Context) (bool, error) {
 		found, err := e.client.GroupByName(ctx, admin.AllDirectories, "Readers")
 		if transport.IsNotFound(err) {
 			return false, nil
@@ -362,7 +362,7 @@ func TestRoleAssignmentsPropagate(t *testing.T) {
 	}
 	waitRoles := func(want []string) {
 		t.Helper()
-		if err := admin.WaitFor(ctx, 5*time.Second, func(ctx context.Context) (bool, error) {
+		if err := transport.WaitFor(ctx, 5*time.Second, transport.DefaultPolling, func(ctx context.Context) (bool, error) {
 			roles, err := e.client.GroupRoles(ctx, admin.AllDirectories, g.ID, ari)
 			return slices.Equal(roles, want), err
 		}); err != nil {

@@ -140,7 +140,7 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 		return nil, err
 	}
 	var g *Group
-	err := WaitFor(ctx, DefaultConsistencyTimeout, func(ctx context.Context) (bool, error) {
+	err := transport.WaitFor(ctx, DefaultConsistencyTimeout, transport.DefaultPolling, func(ctx context.Context) (bool, error) {
 		found, err := c.GroupByName(ctx, directoryID, name)
 		if transport.IsNotFound(err) {
 			return false, nil
@@ -191,7 +191,7 @@ type RoleAssignment struct {
 }
 
 // GroupRoleAssignments lists a group's role assignments, restricted to resourceIDs when given. Role changes
-// are eventually consistent (up to 30 s, reference §2.6): use WaitFor after a write.
+// are eventually consistent (up to 30 s, reference §2.6): use transport.WaitFor after a write.
 func (c *Client) GroupRoleAssignments(ctx context.Context, directoryID, groupID string, resourceIDs ...string) ([]RoleAssignment, error) {
 	q := url.Values{"limit": {fmt.Sprint(pageLimit)}}
 	if len(resourceIDs) > 0 && len(resourceIDs) <= maxResources {

@@ -54,7 +54,7 @@ func New(hc *http.Client, siteURL string, auth transport.Authenticator) (*Client
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{api: api, pollFirst: defaultPollFirst, pollMax: defaultPollMax}
+	c := &Client{api: api, pollFirst: transport.DefaultPolling.First, pollMax: transport.DefaultPolling.Max}
 	c.spaces = newSpaceLoader(c, defaultLookupWindow)
 	return c, nil
 }

@@ -120,7 +120,7 @@ func TestSpaceRoleLifecycle(t *testing.T) {
 	// A wait shorter than the delay times out, typed.
 	in.Description = "Too slow"
 	_, err = f.c.UpdateSpaceRole(ctx, created.ID, in, delay/5)
-	if !errors.Is(err, confluence.ErrWaitTimeout) {
+	if !errors.Is(err, transport.ErrWaitTimeout) {
 		t.Errorf("short wait: %v", err)
 	}
 	time.Sleep(delay) // let it apply before deleting
