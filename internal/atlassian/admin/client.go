@@ -9,9 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/runcache"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
@@ -48,8 +48,7 @@ type Client struct {
 	api   *transport.Client
 	orgID string
 
-	mu       sync.Mutex
-	siteARIs map[string]string // by normalised site key
+	siteARIs runcache.Cache[string, string] // by normalised site key
 }
 
 // New returns a client for organization orgID on the Organizations API at adminAPIURL (https://api.atlassian.com,
@@ -66,7 +65,7 @@ func New(hc *http.Client, adminAPIURL, orgID, apiKey string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api, orgID: orgID, siteARIs: map[string]string{}}, nil
+	return &Client{api: api, orgID: orgID}, nil
 }
 
 // OrgID is the organization the client works on.

@@ -117,12 +117,12 @@ func (c *Client) SiteARI(ctx context.Context, siteURL string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	key := host + "|" + cloudID
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ari, ok := c.siteARIs[key]; ok {
-		return ari, nil
-	}
+	return c.siteARIs.Get(ctx, host+"|"+cloudID, func(ctx context.Context) (string, error) {
+		return c.findSiteARI(ctx, siteURL, host, cloudID)
+	})
+}
+
+func (c *Client) findSiteARI(ctx context.Context, siteURL, host, cloudID string) (string, error) {
 	all, err := c.Workspaces(ctx, ConfluenceApp)
 	if err != nil {
 		return "", err
@@ -145,7 +145,6 @@ func (c *Client) SiteARI(ctx context.Context, siteURL string) (string, error) {
 	}
 	switch len(matched) {
 	case 1:
-		c.siteARIs[key] = matched[0]
 		return matched[0], nil
 	case 0:
 		others := "it has none"

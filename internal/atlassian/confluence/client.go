@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/runcache"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
@@ -36,12 +37,12 @@ type Client struct {
 
 	spaces *spaceLoader
 
-	roleMode    cache[string, string]
-	currentUser cache[string, User]
-	catalogue   cache[string, []PermissionDef]
-	roles       cache[string, []SpaceRole]      // the whole role catalogue, under ""
-	permissions cache[string, []Permission]     // by space id
-	assignments cache[string, []RoleAssignment] // by space id
+	roleMode    runcache.Cache[string, string]
+	currentUser runcache.Cache[string, User]
+	catalogue   runcache.Cache[string, []PermissionDef]
+	roles       runcache.Cache[string, []SpaceRole]      // the whole role catalogue, under ""
+	permissions runcache.Cache[string, []Permission]     // by space id
+	assignments runcache.Cache[string, []RoleAssignment] // by space id
 
 	// Polling of the asynchronous space role changes (tests shorten it).
 	pollFirst, pollMax time.Duration

@@ -94,7 +94,7 @@ func classicPrincipal(typ, id string) Principal {
 // once per space per run, however many callers ask, concurrently or not; writes through this client keep
 // it current.
 func (c *Client) SpacePermissions(ctx context.Context, spaceID string) ([]Permission, error) {
-	perms, err := c.permissions.get(ctx, spaceID, func(ctx context.Context) ([]Permission, error) {
+	perms, err := c.permissions.Get(ctx, spaceID, func(ctx context.Context) ([]Permission, error) {
 		rows, err := listAll[wirePermission](ctx, c, v2+"/spaces/"+url.PathEscape(spaceID)+"/permissions", url.Values{})
 		if err != nil {
 			return nil, err
@@ -114,7 +114,7 @@ func (c *Client) SpacePermissions(ctx context.Context, spaceID string) ([]Permis
 
 // ForgetSpacePermissions drops what the client remembers of a space's permissions, so the next
 // SpacePermissions reads them again (after writes whose side effects the API does not report).
-func (c *Client) ForgetSpacePermissions(spaceID string) { c.permissions.forget(spaceID) }
+func (c *Client) ForgetSpacePermissions(spaceID string) { c.permissions.Forget(spaceID) }
 
 type v1Subject struct {
 	Type       string `json:"type"`
@@ -157,7 +157,7 @@ func (c *Client) AddPermission(ctx context.Context, spaceKey, spaceID string, p 
 	var out v1Permission
 	err = c.api.Do(ctx, http.MethodPost, v1+"/space/"+url.PathEscape(spaceKey)+"/permission", nil, body, &out)
 	if err != nil {
-		c.permissions.forget(spaceID) // failed, or maybe applied: read the truth next time
+		c.permissions.Forget(spaceID) // failed, or maybe applied: read the truth next time
 		if !alreadyExists(err) {
 			return Permission{}, err
 		}
@@ -180,7 +180,7 @@ func (c *Client) AddPermission(ctx context.Context, spaceKey, spaceID string, p 
 	if got.Principal.Type == "" { // an answer without a subject: trust the request
 		got.Principal = p.Principal
 	}
-	c.permissions.update(spaceID, func(have []Permission) []Permission { return append(slices.Clone(have), got) })
+	c.permissions.Update(spaceID, func(have []Permission) []Permission { return append(slices.Clone(have), got) })
 	return got, nil
 }
 
@@ -200,11 +200,11 @@ func (c *Client) RemovePermission(ctx context.Context, spaceKey, spaceID, id str
 	}
 	err = c.api.Do(ctx, http.MethodDelete, v1+"/space/"+url.PathEscape(spaceKey)+"/permission/"+strconv.FormatInt(n, 10), nil, nil, nil)
 	if err != nil && !transport.IsNotFound(err) {
-		c.permissions.forget(spaceID)
+		c.permissions.Forget(spaceID)
 		return err
 	}
 	stale := false
-	c.permissions.update(spaceID, func(have []Permission) []Permission {
+	c.permissions.Update(spaceID, func(have []Permission) []Permission {
 		i := slices.IndexFunc(have, func(p Permission) bool { return p.ID == id })
 		if i < 0 {
 			stale = err == nil // removed on the server, unknown here: the listing predates something
@@ -216,7 +216,7 @@ func (c *Client) RemovePermission(ctx context.Context, spaceKey, spaceID, id str
 		})
 	})
 	if stale {
-		c.permissions.forget(spaceID)
+		c.permissions.Forget(spaceID)
 	}
 	return nil
 }

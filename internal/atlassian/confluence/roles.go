@@ -22,7 +22,7 @@ const (
 
 // SpaceRoleMode returns the site's space role mode, read once per run.
 func (c *Client) SpaceRoleMode(ctx context.Context) (string, error) {
-	return c.roleMode.get(ctx, "", func(ctx context.Context) (string, error) {
+	return c.roleMode.Get(ctx, "", func(ctx context.Context) (string, error) {
 		var out struct {
 			Mode string `json:"mode"`
 		}
@@ -46,7 +46,7 @@ type PermissionDef struct {
 
 // SpacePermissionCatalogue returns the site's space permissions (GET /space-permissions), read once per run.
 func (c *Client) SpacePermissionCatalogue(ctx context.Context) ([]PermissionDef, error) {
-	defs, err := c.catalogue.get(ctx, "", func(ctx context.Context) ([]PermissionDef, error) {
+	defs, err := c.catalogue.Get(ctx, "", func(ctx context.Context) ([]PermissionDef, error) {
 		return listAll[PermissionDef](ctx, c, v2+"/space-permissions", url.Values{})
 	})
 	return slices.Clone(defs), err
@@ -111,7 +111,7 @@ func (c *Client) ListSpaceRoles(ctx context.Context, f SpaceRoleFilter) ([]Space
 // SpaceRoles returns every role of the catalogue, read once per run (role writes through this client read it
 // again next time).
 func (c *Client) SpaceRoles(ctx context.Context) ([]SpaceRole, error) {
-	roles, err := c.roles.get(ctx, "", func(ctx context.Context) ([]SpaceRole, error) {
+	roles, err := c.roles.Get(ctx, "", func(ctx context.Context) ([]SpaceRole, error) {
 		return c.ListSpaceRoles(ctx, SpaceRoleFilter{})
 	})
 	return slices.Clone(roles), err
@@ -142,7 +142,7 @@ func (c *Client) GetSpaceRole(ctx context.Context, id string) (*SpaceRole, error
 // CreateSpaceRole creates a custom role (201, synchronous).
 func (c *Client) CreateSpaceRole(ctx context.Context, in SpaceRoleInput) (*SpaceRole, error) {
 	var out SpaceRole
-	defer c.roles.forget("")
+	defer c.roles.Forget("")
 	if err := c.api.Do(ctx, http.MethodPost, v2+"/space-roles", nil, in.body(), &out); err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (c *Client) UpdateSpaceRole(ctx context.Context, id string, in SpaceRoleInp
 	var accepted struct {
 		TaskID string `json:"taskId"`
 	}
-	defer c.roles.forget("")
+	defer c.roles.Forget("")
 	if err := c.api.Do(ctx, http.MethodPut, v2+"/space-roles/"+url.PathEscape(id), nil, in.body(), &accepted); err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ func (c *Client) DeleteSpaceRole(ctx context.Context, id string, timeout time.Du
 	var accepted struct {
 		TaskID string `json:"taskId"`
 	}
-	defer c.roles.forget("")
+	defer c.roles.Forget("")
 	err := c.api.Do(ctx, http.MethodDelete, v2+"/space-roles/"+url.PathEscape(id), nil, nil, &accepted)
 	if transport.IsNotFound(err) {
 		return nil
@@ -238,7 +238,7 @@ func rolePrincipalType(t string) (string, error) {
 // RoleAssignments returns every role assignment of a space (v2 id), all pages, read once per space per
 // run like SpacePermissions.
 func (c *Client) RoleAssignments(ctx context.Context, spaceID string) ([]RoleAssignment, error) {
-	list, err := c.assignments.get(ctx, spaceID, func(ctx context.Context) ([]RoleAssignment, error) {
+	list, err := c.assignments.Get(ctx, spaceID, func(ctx context.Context) ([]RoleAssignment, error) {
 		rows, err := listAll[wireRoleAssignment](ctx, c, v2+"/spaces/"+url.PathEscape(spaceID)+"/role-assignments", url.Values{})
 		if err != nil {
 			return nil, err
@@ -271,10 +271,10 @@ func (c *Client) SetRoleAssignments(ctx context.Context, spaceID string, changes
 	}
 	err := c.api.Do(ctx, http.MethodPost, v2+"/spaces/"+url.PathEscape(spaceID)+"/role-assignments", nil, body, nil)
 	if err != nil {
-		c.assignments.forget(spaceID)
+		c.assignments.Forget(spaceID)
 		return err
 	}
-	c.assignments.update(spaceID, func(have []RoleAssignment) []RoleAssignment {
+	c.assignments.Update(spaceID, func(have []RoleAssignment) []RoleAssignment {
 		out := slices.Clone(have)
 		for _, ch := range changes {
 			i := slices.IndexFunc(out, func(a RoleAssignment) bool { return a.Principal == ch.Principal })

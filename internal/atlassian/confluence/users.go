@@ -19,7 +19,7 @@ type User struct {
 // CurrentUser returns the account the credential belongs to (GET /wiki/rest/api/user/current), read once
 // per run. Resources use it to refuse removing the caller's own administration of a space.
 func (c *Client) CurrentUser(ctx context.Context) (User, error) {
-	return c.currentUser.get(ctx, "", func(ctx context.Context) (User, error) {
+	return c.currentUser.Get(ctx, "", func(ctx context.Context) (User, error) {
 		var u User
 		err := c.api.Do(ctx, http.MethodGet, v1+"/user/current", nil, nil, &u)
 		return u, err

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/runcache"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
@@ -48,7 +49,7 @@ func ParseDirectoryURL(raw string) (base, directoryID string, err error) {
 type Client struct {
 	api         *transport.Client
 	directoryID string
-	members     memberCache
+	members     runcache.Cache[string, memberSet]
 }
 
 // New returns a client for the directory at directoryURL, authenticated with its directory API key.
@@ -181,7 +182,7 @@ func (c *Client) PatchGroup(ctx context.Context, id string, ops ...PatchOperatio
 // DeleteGroup deletes a group. A group that is already gone is not an error.
 func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 	err := c.api.Do(ctx, http.MethodDelete, "/Groups/"+url.PathEscape(id), nil, nil, nil)
-	c.members.forget(id)
+	c.members.Forget(id)
 	if transport.IsNotFound(err) {
 		return nil
 	}

@@ -3,7 +3,6 @@ package scim
 import (
 	"context"
 	"slices"
-	"sync"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -13,70 +12,38 @@ import (
 // gateway timeouts, and a failure leaves the outcome of at most one chunk unknown.
 const MembersPerPatch = 100
 
-// memberCache keeps each group's member list for the run, so that any number of membership resources of one
-// group cost one read of that group. Writes made through the same client keep it current.
-type memberCache struct {
-	mu     sync.Mutex
-	groups map[string]*cachedMembers
-}
+// memberSet is a group's members by SCIM user id.
+type memberSet map[string]struct{}
 
-type cachedMembers struct {
-	mu      sync.Mutex // held while loading, so concurrent readers of one group share one request
-	loaded  bool
-	members map[string]struct{}
-}
-
-func (mc *memberCache) entry(groupID string) *cachedMembers {
-	mc.mu.Lock()
-	defer mc.mu.Unlock()
-	if mc.groups == nil {
-		mc.groups = map[string]*cachedMembers{}
+func newMemberSet(members []Member) memberSet {
+	set := make(memberSet, len(members))
+	for _, m := range members {
+		set[m.Value] = struct{}{}
 	}
-	e, ok := mc.groups[groupID]
-	if !ok {
-		e = &cachedMembers{}
-		mc.groups[groupID] = e
-	}
-	return e
+	return set
 }
 
-func (mc *memberCache) forgetAll() {
-	mc.mu.Lock()
-	defer mc.mu.Unlock()
-	mc.groups = nil
-}
-
-func (mc *memberCache) forget(groupID string) {
-	mc.mu.Lock()
-	defer mc.mu.Unlock()
-	delete(mc.groups, groupID)
-}
-
-// load returns the group's cache entry, locked and loaded; the caller unlocks it.
-func (c *Client) load(ctx context.Context, groupID string) (*cachedMembers, error) {
-	e := c.members.entry(groupID)
-	e.mu.Lock()
-	if !e.loaded {
+// memberSetOf reads a group's members through the client's run cache: any number of membership resources of
+// one group cost one read of that group, and writes through the client keep it current.
+func (c *Client) memberSetOf(ctx context.Context, groupID string) (memberSet, error) {
+	return c.members.Get(ctx, groupID, func(ctx context.Context) (memberSet, error) {
 		g, err := c.GetGroup(ctx, groupID)
 		if err != nil {
-			e.mu.Unlock()
 			return nil, err
 		}
-		e.set(g.Members)
-	}
-	return e, nil
+		return newMemberSet(g.Members), nil
+	})
 }
 
 // Members returns the SCIM user ids of the group's members, sorted. The group is read at most once per client
 // unless a write through this client failed in a way that leaves its membership unknown.
 func (c *Client) Members(ctx context.Context, groupID string) ([]string, error) {
-	e, err := c.load(ctx, groupID)
+	set, err := c.memberSetOf(ctx, groupID)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
-	out := make([]string, 0, len(e.members))
-	for id := range e.members {
+	out := make([]string, 0, len(set))
+	for id := range set {
 		out = append(out, id)
 	}
 	slices.Sort(out)
@@ -85,21 +52,9 @@ func (c *Client) Members(ctx context.Context, groupID string) ([]string, error) 
 
 // IsMember reports whether the user is a member of the group, from the same cached read as Members.
 func (c *Client) IsMember(ctx context.Context, groupID, userID string) (bool, error) {
-	e, err := c.load(ctx, groupID)
-	if err != nil {
-		return false, err
-	}
-	defer e.mu.Unlock()
-	_, ok := e.members[userID]
-	return ok, nil
-}
-
-func (e *cachedMembers) set(members []Member) {
-	e.members = make(map[string]struct{}, len(members))
-	for _, m := range members {
-		e.members[m.Value] = struct{}{}
-	}
-	e.loaded = true
+	set, err := c.memberSetOf(ctx, groupID)
+	_, ok := set[userID]
+	return ok, err
 }
 
 // AddMembers adds users to a group, MembersPerPatch users per PATCH. Adding a user who is already a member is
@@ -144,18 +99,16 @@ func (c *Client) RemoveMembers(ctx context.Context, groupID string, userIDs ...s
 func (c *Client) patchMembers(ctx context.Context, groupID string, added []string, ops ...PatchOperation) error {
 	g, err := c.PatchGroup(ctx, groupID, ops...)
 	if err != nil {
-		c.members.forget(groupID) // the outcome may be unknown: read again next time
+		c.members.Forget(groupID) // the outcome may be unknown: read again next time
 		return err
 	}
-	e := c.members.entry(groupID)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.set(g.Members)
+	set := newMemberSet(g.Members)
 	for _, id := range added {
-		if _, ok := e.members[id]; !ok {
-			e.loaded = false
-			break
+		if _, ok := set[id]; !ok {
+			c.members.Forget(groupID)
+			return nil
 		}
 	}
+	c.members.Set(groupID, set)
 	return nil
 }

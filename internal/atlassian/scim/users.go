@@ -197,7 +197,7 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops ...PatchOperation
 	var out User
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
 	err := c.api.Do(ctx, http.MethodPatch, "/Users/"+url.PathEscape(id), nil, body, &out)
-	c.members.forgetAll() // a deactivation may take the user out of every group
+	c.members.Clear() // a deactivation may take the user out of every group
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops ...PatchOperation
 // DeleteUser deletes a user; Atlassian deactivates the account instead. A user already gone is not an error.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	err := c.api.Do(ctx, http.MethodDelete, "/Users/"+url.PathEscape(id), nil, nil, nil)
-	c.members.forgetAll() // deactivation takes the user out of every group
+	c.members.Clear() // deactivation takes the user out of every group
 	if transport.IsNotFound(err) {
 		return nil
 	}

@@ -1,15 +1,17 @@
-package confluence
+// Package runcache keeps what the API clients read for the length of one provider run, so that any number of
+// resources asking for the same listing cost one request.
+package runcache
 
 import (
 	"context"
 	"sync"
 )
 
-// cache keeps values read from the API for the client's run, by key. Concurrent readers of a key that is
+// Cache keeps values read from an API for the client's run, by key. Concurrent readers of a key that is
 // not known yet share one load; a successful load is kept, a failed one is not. Writes through the client
 // edit the kept value (update) or drop it (forget); a load that was in flight while a write happened is
 // handed to its waiters but not kept, since its answer may predate the write.
-type cache[K comparable, V any] struct {
+type Cache[K comparable, V any] struct {
 	mu      sync.Mutex
 	entries map[K]*cacheEntry[V]
 }
@@ -32,7 +34,7 @@ type cacheFlight[V any] struct {
 	cancel  context.CancelFunc
 }
 
-func (c *cache[K, V]) entry(key K) *cacheEntry[V] {
+func (c *Cache[K, V]) entry(key K) *cacheEntry[V] {
 	if c.entries == nil {
 		c.entries = map[K]*cacheEntry[V]{}
 	}
@@ -44,8 +46,8 @@ func (c *cache[K, V]) entry(key K) *cacheEntry[V] {
 	return e
 }
 
-// get returns the kept value of key, or loads it (once for all concurrent readers).
-func (c *cache[K, V]) get(ctx context.Context, key K, load func(context.Context) (V, error)) (V, error) {
+// Get returns the kept value of key, or loads it (once for all concurrent readers).
+func (c *Cache[K, V]) Get(ctx context.Context, key K, load func(context.Context) (V, error)) (V, error) {
 	c.mu.Lock()
 	e := c.entry(key)
 	if e.ok {
@@ -81,7 +83,7 @@ func (c *cache[K, V]) get(ctx context.Context, key K, load func(context.Context)
 	}
 }
 
-func (c *cache[K, V]) run(ctx context.Context, e *cacheEntry[V], f *cacheFlight[V], gen uint64, load func(context.Context) (V, error)) {
+func (c *Cache[K, V]) run(ctx context.Context, e *cacheEntry[V], f *cacheFlight[V], gen uint64, load func(context.Context) (V, error)) {
 	v, err := load(ctx)
 	c.mu.Lock()
 	if e.flight == f {
@@ -96,9 +98,9 @@ func (c *cache[K, V]) run(ctx context.Context, e *cacheEntry[V], f *cacheFlight[
 	close(f.done)
 }
 
-// update applies fn to the kept value of key, when there is one. fn must not modify its argument in
+// Update applies fn to the kept value of key, when there is one. fn must not modify its argument in
 // place: readers may hold it.
-func (c *cache[K, V]) update(key K, fn func(V) V) {
+func (c *Cache[K, V]) Update(key K, fn func(V) V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(key)
@@ -108,12 +110,32 @@ func (c *cache[K, V]) update(key K, fn func(V) V) {
 	}
 }
 
-// forget drops the kept value of key, so the next reader loads it again.
-func (c *cache[K, V]) forget(key K) {
+// Forget drops the kept value of key, so the next reader loads it again.
+func (c *Cache[K, V]) Forget(key K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entry(key)
 	e.gen++
 	var zero V
 	e.val, e.ok = zero, false
+}
+
+// Set keeps v as the value of key, as a write through the client has just learnt it.
+func (c *Cache[K, V]) Set(key K, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entry(key)
+	e.gen++
+	e.val, e.ok = v, true
+}
+
+// Clear drops every kept value.
+func (c *Cache[K, V]) Clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		e.gen++
+		var zero V
+		e.val, e.ok = zero, false
+	}
 }
