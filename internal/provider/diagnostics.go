@@ -34,17 +34,20 @@ var credentialAdvice = map[transport.API]struct{ unauthorized, forbidden string 
 
 // addAPIError adds an error diagnostic for a failed API call: the API's own message, plus what to do about it.
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	diags.AddError(summary, apiErrorDetail(err))
+}
+
+// apiErrorDetail is the whole error chain (what was being done and the API's own message) followed by advice
+// for the failures a user can act on.
+func apiErrorDetail(err error) string {
+	detail := err.Error()
 	var apiErr *transport.Error
 	if !errors.As(err, &apiErr) {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			diags.AddError(summary, fmt.Sprintf("%s. The operation was interrupted before it finished; run the command again, "+
-				"or raise request_timeout if the API is slow.", err))
-			return
+			detail += ". The operation was interrupted before it finished; run the command again, or raise request_timeout if the API is slow."
 		}
-		diags.AddError(summary, err.Error())
-		return
+		return detail
 	}
-	detail := err.Error() // the whole chain: what was being done, and the API's own message
 	switch apiErr.StatusCode {
 	case 401:
 		detail += "\n\n" + credentialAdvice[apiErr.API].unauthorized
@@ -53,7 +56,7 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	case 429, 503:
 		detail += "\n\nThe API kept asking to slow down. Run the command again, lower parallelism, or raise max_retries."
 	}
-	diags.AddError(summary, detail)
+	return detail
 }
 
 // providerDataFrom unpacks what the provider's Configure handed to a resource or data source.

@@ -382,20 +382,11 @@ func withHeld(m spacePrincipalPermissionsModel, space *confluence.Space, princip
 // addPermissionWriteError reports failed permission writes: every failure with the permission it concerned
 // (err names them), plus what to do.
 func addPermissionWriteError(diags *diag.Diagnostics, summary string, err error, spaceKey string) {
-	detail := err.Error()
+	detail := apiErrorDetail(err)
 	var apiErr *transport.Error
-	if errors.As(err, &apiErr) {
-		switch {
-		case apiErr.StatusCode == 401:
-			detail += "\n\n" + credentialAdvice[apiErr.API].unauthorized
-		case apiErr.StatusCode == 403:
-			detail += "\n\n" + credentialAdvice[apiErr.API].forbidden
-		case apiErr.StatusCode == 429 || apiErr.StatusCode == 503:
-			detail += "\n\nThe API kept asking to slow down. Run the command again, lower parallelism, or raise max_retries."
-		case apiErr.StatusCode == 400 && strings.Contains(strings.ToLower(apiErr.Message), "admin permissions cannot be removed"):
-			detail += fmt.Sprintf("\n\nConfluence never removes the last administrator of space %s. Grant %s to another "+
-				"principal first.", spaceKey, administerSpace)
-		}
+	if errors.As(err, &apiErr) && apiErr.StatusCode == 400 && strings.Contains(strings.ToLower(apiErr.Message), "admin permissions cannot be removed") {
+		detail += fmt.Sprintf("\n\nConfluence never removes the last administrator of space %s. Grant %s to another "+
+			"principal first.", spaceKey, administerSpace)
 	}
 	detail += "\n\nThe state records the permissions the principal holds now; run apply again to finish the change."
 	diags.AddError(summary, detail)

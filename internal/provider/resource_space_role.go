@@ -399,9 +399,5 @@ func (r *spaceRoleResource) ImportState(ctx context.Context, req resource.Import
 
 // addAPIErrorWithHint is addAPIError with advice of the caller's appended.
 func addAPIErrorWithHint(diags *diag.Diagnostics, summary string, err error, hint string) {
-	var tmp diag.Diagnostics
-	addAPIError(&tmp, summary, err)
-	for _, d := range tmp {
-		diags.AddError(d.Summary(), d.Detail()+"\n\n"+hint)
-	}
+	diags.AddError(summary, apiErrorDetail(err)+"\n\n"+hint)
 }
