@@ -24,10 +24,19 @@ resource "confluence_space_permissions_exclusive" "eng" {
 }
 
 # On a site with space roles, grants name a role instead.
+data "confluence_space_roles" "system" {
+  type = "SYSTEM"
+}
+
+locals {
+  role_ids = { for r in data.confluence_space_roles.system.roles : r.name => r.id }
+}
+
 resource "confluence_space_permissions_exclusive" "docs" {
   space_key = "DOCS"
   grants = [
-    { principal_type = "user", principal_id = data.confluence_user.automation.account_id, role_id = "<Admin role id>" },
-    { principal_type = "access_class", principal_id = "authenticated-users", role_id = "<Viewer role id>" },
+    { principal_type = "user", principal_id = data.confluence_user.automation.account_id, role_id = local.role_ids["Admin"] },
+    { principal_type = "group", principal_id = confluence_group_mapping.engineering.confluence_group_id, role_id = local.role_ids["Collaborator"] },
+    { principal_type = "access_class", principal_id = "authenticated-users", role_id = local.role_ids["Viewer"] },
   ]
 }
