@@ -223,8 +223,9 @@ func TestAccGroup_existingNameFailsThePlan(t *testing.T) {
 	}
 }
 
-// Two resources with one name pass the plan (neither exists yet); the second create meets Atlassian's 409,
-// which is reported with the import command of the group the first one created.
+// Two resources with one name pass the plan (neither exists yet). Whichever comes second is refused with the
+// import command of the group the first one created: by Atlassian's 409 when both creates race, or by the
+// plan Terraform makes again at apply when the first group already exists by then. Either way one group exists.
 func TestAccGroup_conflictAtApply(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
@@ -248,10 +249,18 @@ resource "confluence_group" "b" {
 }
 `),
 			ExpectError: regexp.MustCompile(`(?s)Group already exists.*terraform import confluence_group.<name> [0-9a-f-]{36}`),
+		}, {
+			PreConfig: func() { // exactly one group came out of it, whichever way the second was refused
+				found, err := api.GroupsByName(context.Background(), admin.AllDirectories, "twins")
+				if err != nil || len(found) != 1 {
+					t.Fatalf("groups named twins after the refused apply: %v (err=%v)", found, err)
+				}
+			},
+			Config: env.Config(""),
 		}},
 	})
-	if n := env.Requests(routeOrgGroupCreate); n != 2 {
-		t.Errorf("%d creates, want 2 (one succeeding, one refused)", n)
+	if n := env.Requests(routeOrgGroupCreate); n < 1 || n > 2 {
+		t.Errorf("%d creates, want 1 or 2 (one succeeding, maybe one refused)", n)
 	}
 }
 
