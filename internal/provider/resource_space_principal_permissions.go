@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -55,9 +53,6 @@ type spacePrincipalPermissionsModel struct {
 // classicPrincipalTypes are the principals a classic space permission can be granted to.
 var classicPrincipalTypes = []string{confluence.PrincipalGroup, confluence.PrincipalUser, confluence.PrincipalAnonymous}
 
-// principalIDPattern keeps ids usable inside the import ID, whose parts are separated by "/".
-var principalIDPattern = regexp.MustCompile(`^[^/\s]+$`)
-
 // principal is who the model grants to; ok is false while the type or id is still unknown.
 func (m *spacePrincipalPermissionsModel) principal() (confluence.Principal, bool) {
 	if m.PrincipalType.IsUnknown() || m.PrincipalType.IsNull() {
@@ -70,11 +65,6 @@ func (m *spacePrincipalPermissionsModel) principal() (confluence.Principal, bool
 		return confluence.Principal{}, false
 	}
 	return confluence.Principal{Type: m.PrincipalType.ValueString(), ID: m.PrincipalID.ValueString()}, true
-}
-
-// spacePrincipalPermissionsID is the import ID: SPACEKEY/type/id, or SPACEKEY/anonymous.
-func spacePrincipalPermissionsID(spaceKey string, p confluence.Principal) string {
-	return spaceKey + "/" + p.String()
 }
 
 // parseSpacePrincipalPermissionsID reads the import ID.
@@ -204,7 +194,7 @@ func (r *spacePrincipalPermissionsResource) ValidateConfig(ctx context.Context, 
 	if m.Permissions.IsUnknown() || m.Permissions.IsNull() {
 		return
 	}
-	if !setKnown(m.Permissions) {
+	if !fullyKnown(m.Permissions) {
 		return // decided once the values are known
 	}
 	if !slices.Contains(setStrings(ctx, m.Permissions), confluence.ReadSpace.String()) {
@@ -260,12 +250,12 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 	plan.SpaceID = types.StringValue(space.space.ID)
 	principal, known := plan.principal()
 	if known {
-		plan.ID = types.StringValue(spacePrincipalPermissionsID(plan.SpaceKey.ValueString(), principal))
+		plan.ID = types.StringValue(spacePrincipalID(plan.SpaceKey.ValueString(), principal))
 	} else {
 		plan.ID = types.StringUnknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	if !known || !setKnown(plan.Permissions) || resp.Diagnostics.HasError() {
+	if !known || !fullyKnown(plan.Permissions) || resp.Diagnostics.HasError() {
 		return
 	}
 
@@ -293,11 +283,6 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 			fmt.Sprintf("%s already holds permissions in space %s. This resource takes them over and removes those not "+
 				"configured: %s. Add them to permissions to keep them.", principal, space.space.Key, strings.Join(taken, ", ")))
 	}
-}
-
-// setKnown reports whether a set and all of its elements are known.
-func setKnown(s types.Set) bool {
-	return !s.IsUnknown() && !slices.ContainsFunc(s.Elements(), func(e attr.Value) bool { return e.IsUnknown() })
 }
 
 // groupExists turns a group id that names no group into a plan-time error on principal_id.
@@ -371,7 +356,7 @@ func (r *spacePrincipalPermissionsResource) spaceForWrite(ctx context.Context, k
 // withHeld is the model holding the permissions read back after a write.
 func withHeld(m spacePrincipalPermissionsModel, space *confluence.Space, principal confluence.Principal, held []string) spacePrincipalPermissionsModel {
 	m.SpaceID = types.StringValue(space.ID)
-	m.ID = types.StringValue(spacePrincipalPermissionsID(space.Key, principal))
+	m.ID = types.StringValue(spacePrincipalID(space.Key, principal))
 	m.Permissions = stringSet(held)
 	if m.AllowSelfLockout.IsNull() || m.AllowSelfLockout.IsUnknown() {
 		m.AllowSelfLockout = types.BoolValue(false)
@@ -521,7 +506,7 @@ func (r *spacePrincipalPermissionsResource) ImportState(ctx context.Context, req
 		principalID = types.StringValue(principal.ID)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &spacePrincipalPermissionsModel{
-		ID:               types.StringValue(spacePrincipalPermissionsID(key, principal)),
+		ID:               types.StringValue(spacePrincipalID(key, principal)),
 		SpaceKey:         types.StringValue(key),
 		SpaceID:          types.StringNull(), // filled by the Read that follows
 		PrincipalType:    types.StringValue(principal.Type),

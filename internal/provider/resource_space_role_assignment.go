@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -36,8 +35,6 @@ var rolePrincipalTypes = []string{confluence.PrincipalGroup, confluence.Principa
 // roleAccessClasses are the built-in principals of role assignments (reference §3.7).
 var roleAccessClasses = []string{"anonymous-users", "authenticated-users", "all-licensed-users", "all-product-admins", "jsm-project-admins"}
 
-var rolePrincipalIDPattern = regexp.MustCompile(`^[^/\s]+$`)
-
 // NewSpaceRoleAssignmentResource is the constructor of confluence_space_role_assignment.
 func NewSpaceRoleAssignmentResource() resource.Resource { return &spaceRoleAssignmentResource{} }
 
@@ -58,10 +55,6 @@ type spaceRoleAssignmentModel struct {
 
 func (m *spaceRoleAssignmentModel) principal() confluence.Principal {
 	return confluence.Principal{Type: m.PrincipalType.ValueString(), ID: m.PrincipalID.ValueString()}
-}
-
-func roleAssignmentID(spaceKey string, p confluence.Principal) string {
-	return spaceKey + "/" + p.Type + "/" + p.ID
 }
 
 func (r *spaceRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -103,7 +96,7 @@ func (r *spaceRoleAssignmentResource) Schema(_ context.Context, _ resource.Schem
 					markdownList(roleAccessClasses) + ". Changing it replaces the assignment.",
 				Required: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(rolePrincipalIDPattern, "must be a group id, an account id or an access class, without / or spaces"),
+					stringvalidator.RegexMatches(principalIDPattern, "must be a group id, an account id or an access class, without / or spaces"),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
@@ -198,7 +191,7 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 	if creating {
 		plan.SpaceID = types.StringValue(s.space.ID)
 		if known {
-			plan.ID = types.StringValue(roleAssignmentID(s.space.Key, plan.principal()))
+			plan.ID = types.StringValue(spacePrincipalID(s.space.Key, plan.principal()))
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
@@ -220,7 +213,7 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 			if r, err := s.client.SpaceRoleByID(ctx, held); err == nil {
 				held = fmt.Sprintf("%s (%s)", r.Name, r.ID)
 			}
-			id := roleAssignmentID(s.space.Key, plan.principal())
+			id := spacePrincipalID(s.space.Key, plan.principal())
 			resp.Diagnostics.AddAttributeError(path.Root("principal_id"), "Principal already holds a role in the space",
 				fmt.Sprintf("%s %q already holds space role %s in space %s (a principal holds one role per space). To manage that "+
 					"assignment with Terraform, import it instead of creating it:\n\n  terraform import confluence_space_role_assignment.<name> %s\n\n"+
@@ -338,7 +331,7 @@ func readAssignment(ctx context.Context, client *confluence.Client, space *confl
 	if err != nil || a == nil {
 		return m, false, err
 	}
-	m.ID = types.StringValue(roleAssignmentID(space.Key, a.Principal))
+	m.ID = types.StringValue(spacePrincipalID(space.Key, a.Principal))
 	m.SpaceKey = types.StringValue(space.Key)
 	m.SpaceID = types.StringValue(space.ID)
 	m.RoleID = types.StringValue(a.RoleID)
@@ -401,7 +394,7 @@ func (r *spaceRoleAssignmentResource) Create(ctx context.Context, req resource.C
 	}
 	if err != nil {
 		// The assignment exists: keep it in the state (tainted by the error) rather than leave it unmanaged.
-		plan.ID = types.StringValue(roleAssignmentID(s.space.Key, p))
+		plan.ID = types.StringValue(spacePrincipalID(s.space.Key, p))
 		plan.SpaceID = types.StringValue(s.space.ID)
 		plan.RoleName = types.StringValue("")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -527,7 +520,7 @@ func (r *spaceRoleAssignmentResource) Delete(ctx context.Context, req resource.D
 func (r *spaceRoleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	parts := strings.Split(req.ID, "/")
 	if len(parts) != 3 || !spaceKeyPattern.MatchString(parts[0]) || !slices.Contains(rolePrincipalTypes, parts[1]) ||
-		!rolePrincipalIDPattern.MatchString(parts[2]) {
+		!principalIDPattern.MatchString(parts[2]) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Expected SPACEKEY/principal_type/principal_id with principal_type one of %s, such as "+
 				"DOCS/group/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f or DOCS/access_class/authenticated-users; got %q.",

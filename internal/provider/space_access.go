@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -24,6 +25,15 @@ var classicPermissions = []string{
 }
 
 const administerSpace = "administer/space"
+
+// principalIDPattern is what a group id, account id or access class looks like: no slash (it is a part of
+// import IDs) and no spaces.
+var principalIDPattern = regexp.MustCompile(`^[^/\s]+$`)
+
+// spacePrincipalID is the import ID of a principal's access in a space: SPACEKEY/type/id, or SPACEKEY/anonymous.
+func spacePrincipalID(spaceKey string, p confluence.Principal) string {
+	return spaceKey + "/" + p.String()
+}
 
 // Space role modes (GET /wiki/api/v2/space-role-mode).
 const (
