@@ -76,32 +76,32 @@ func TestAdminContract(t *testing.T) {
 	synced := h.adminGroupID("Contract Synced")
 
 	// Memberships.
-	members := "/directories/-/groups/" + local + "/memberships"
+	members := h.groupPath(local, "/memberships")
 	expectStatus(t, h.admin(http.MethodPost, members, map[string]any{"accountId": account}), http.StatusNoContent)
 	expectStatus(t, h.admin(http.MethodPost, members, map[string]any{"accountId": account}), http.StatusConflict)
 	expectStatus(t, h.admin(http.MethodPost, members, map[string]any{"accountId": "nobody"}), http.StatusNotFound)
 	expectStatus(t, h.admin(http.MethodPost, members, map[string]any{"accountId": ""}), http.StatusBadRequest)
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+synced+"/memberships", map[string]any{"accountId": account}), http.StatusForbidden)
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(synced, "/memberships"), map[string]any{"accountId": account}), http.StatusForbidden)
 	expectStatus(t, h.admin(http.MethodDelete, members+"/"+account, nil), http.StatusNoContent)
 	expectStatus(t, h.admin(http.MethodDelete, members+"/"+account, nil), http.StatusNotFound)
-	expectStatus(t, h.admin(http.MethodDelete, "/directories/-/groups/"+synced+"/memberships/"+account, nil), http.StatusForbidden)
+	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(synced, "/memberships/")+account, nil), http.StatusForbidden)
 
 	// Role assignments.
-	roles := "/directories/-/groups/" + local + "/role-assignments"
+	roles := h.groupPath(local, "/role-assignments")
 	ari := h.confluenceARI()
 	expectStatus(t, h.admin(http.MethodPost, roles+"/assign", map[string]any{"resourceId": ari, "roleId": "atlassian/user"}), http.StatusOK)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/assign", map[string]any{"resourceId": ari, "roleId": "atlassian/user"}), http.StatusOK)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/assign", map[string]any{"resourceId": ari, "roleId": "atlassian/owner"}), http.StatusBadRequest)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/assign", map[string]any{"resourceId": h.cred.CloudID, "roleId": "atlassian/user"}), http.StatusNotFound)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/assign", map[string]any{"resourceId": "", "roleId": "atlassian/user"}), http.StatusBadRequest)
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+synced+"/role-assignments/assign", map[string]any{"resourceId": ari, "roleId": "atlassian/guest"}), http.StatusOK)
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(synced, "/role-assignments/assign"), map[string]any{"resourceId": ari, "roleId": "atlassian/guest"}), http.StatusOK)
 	expectStatus(t, h.admin(http.MethodGet, roles, nil), http.StatusOK)
 	expectStatus(t, h.admin(http.MethodGet, roles+"?limit=1&resourceIds="+ari+"&roleIds=atlassian/user&resourceOwners=confluence", nil), http.StatusOK)
-	expectStatus(t, h.admin(http.MethodGet, "/directories/-/groups/not-a-group/role-assignments", nil), http.StatusNotFound)
+	expectStatus(t, h.admin(http.MethodGet, "/directories/"+h.defaultDirectory()+"/groups/not-a-group/role-assignments", nil), http.StatusNotFound)
 	expectStatus(t, h.admin(http.MethodGet, roles+"?cursor=garbage", nil), http.StatusBadRequest)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/revoke", map[string]any{"resourceId": ari, "roleId": "atlassian/user"}), http.StatusNoContent)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/revoke", map[string]any{"resourceId": ari, "roleId": "atlassian/nope"}), http.StatusBadRequest)
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/not-a-group/role-assignments/revoke", map[string]any{"resourceId": ari, "roleId": "atlassian/user"}), http.StatusNotFound)
+	expectStatus(t, h.admin(http.MethodPost, "/directories/"+h.defaultDirectory()+"/groups/not-a-group/role-assignments/revoke", map[string]any{"resourceId": ari, "roleId": "atlassian/user"}), http.StatusNotFound)
 
 	// Users.
 	expectStatus(t, h.admin(http.MethodPost, "/directories/-/users/search", nil), http.StatusOK)
@@ -122,10 +122,10 @@ func TestAdminContract(t *testing.T) {
 	expectStatus(t, h.admin(http.MethodGet, "/directories/-/users/nobody", nil), http.StatusNotFound)
 
 	// Deletes: refused for synced, default and admin-granting groups.
-	expectStatus(t, h.admin(http.MethodDelete, "/directories/-/groups/"+synced, nil), http.StatusForbidden)
-	expectStatus(t, h.admin(http.MethodDelete, "/directories/-/groups/"+h.adminGroupID("confluence-users"), nil), http.StatusForbidden)
+	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(synced, ""), nil), http.StatusForbidden)
+	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(h.adminGroupID("confluence-users"), ""), nil), http.StatusForbidden)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/assign", map[string]any{"resourceId": ari, "roleId": "atlassian/admin"}), http.StatusOK)
-	expectStatus(t, h.admin(http.MethodDelete, "/directories/-/groups/"+local, nil), http.StatusForbidden)
+	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(local, ""), nil), http.StatusForbidden)
 	expectStatus(t, h.admin(http.MethodPost, roles+"/revoke", map[string]any{"resourceId": ari, "roleId": "atlassian/admin"}), http.StatusNoContent)
 	expectStatus(t, h.admin(http.MethodDelete, groups+"/"+local, nil), http.StatusNoContent)
 	expectStatus(t, h.admin(http.MethodDelete, groups+"/"+local, nil), http.StatusNotFound)
@@ -171,7 +171,7 @@ func TestAdminContractFaults(t *testing.T) {
 
 	h = newHarnessWith(t, emulator.Options{RateLimit: 1}, wrap)
 	expectStatus(t, h.admin(http.MethodGet, "/directories", nil), http.StatusOK)
-	r := h.admin(http.MethodPost, "/directories/-/groups/x/memberships", map[string]any{"accountId": "a"})
+	r := h.admin(http.MethodPost, "/directories/some-directory/groups/x/memberships", map[string]any{"accountId": "a"})
 	expectStatus(t, r, http.StatusTooManyRequests)
 	if r.num("code") != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
 		t.Errorf("429: %s %v", r.raw, r.header)

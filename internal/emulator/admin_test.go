@@ -83,6 +83,14 @@ func (h *harness) createAdminGroup(dir, name string) string {
 	return id
 }
 
+// groupPath is the path of a group (and rest) in the group's own directory, as every write must name it.
+func (h *harness) groupPath(id, rest string) string {
+	h.t.Helper()
+	r := h.admin(http.MethodGet, "/directories/-/groups/"+id, nil)
+	expectStatus(h.t, r, http.StatusOK)
+	return "/directories/" + dig(r.body, "data", "directoryId").(string) + "/groups/" + id + rest
+}
+
 func (h *harness) confluenceARI() string { return "ari:cloud:confluence::site/" + h.cred.CloudID }
 
 func TestAdminDirectories(t *testing.T) {
@@ -148,17 +156,21 @@ func TestAdminCreateGroupWithoutBodyThenSearch(t *testing.T) {
 	if !strings.Contains(r.str("errors", "0", "detail"), "already exists") {
 		t.Errorf("409 detail: %s", r.raw)
 	}
-	expectAdminError(t, h.admin(http.MethodPost, "/directories/-/groups", map[string]any{"name": "confluence-users"}), http.StatusConflict, "ADMIN-409-28")
+	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+dir+"/groups", map[string]any{"name": "confluence-users"}), http.StatusConflict, "ADMIN-409-28")
 	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+dir+"/groups", map[string]any{"description": "no name"}), http.StatusBadRequest, "ADMIN-400-24")
 	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+dir+"/groups", map[string]any{"name": 7}), http.StatusBadRequest, "ADMIN-400-24")
 	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+dir+"/groups", nil), http.StatusBadRequest, "ADMIN-400-24")
 	expectAdminError(t, h.admin(http.MethodPost, "/directories/no-such-directory/groups", map[string]any{"name": "x"}), http.StatusNotFound, "ADMIN-404-1")
 
-	// "-" creates in the org's own directory.
-	other := h.createAdminGroup("-", "Other Team")
-	r = h.admin(http.MethodGet, "/directories/-/groups/"+other, nil)
-	if r.str("data", "directoryId") != dir {
-		t.Errorf("group created with \"-\" is in %q, want %q", r.str("data", "directoryId"), dir)
+	// Writes take a real directory id: "-" is for reads; the identity provider's directory is the IdP's.
+	r = h.admin(http.MethodPost, "/directories/-/groups", map[string]any{"name": "Other Team"})
+	expectAdminError(t, r, http.StatusBadRequest, "ADMIN-400-24")
+	if !strings.Contains(r.str("errors", "0", "detail"), "Get directories") {
+		t.Errorf("the refusal of \"-\" does not say where to find a directory id: %s", r.raw)
+	}
+	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+h.cred.DirectoryID+"/groups", map[string]any{"name": "Other Team"}), http.StatusForbidden, "ADMIN-403-5")
+	if h.adminGroupID("Other Team") != "" {
+		t.Error("a refused create made a group")
 	}
 }
 
@@ -167,8 +179,8 @@ func TestAdminGroupSearchFilters(t *testing.T) {
 	dir := h.defaultDirectory()
 	alpha := h.createAdminGroup(dir, "alpha-readers")
 	h.createAdminGroup(dir, "beta-readers")
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+alpha+"/memberships", map[string]any{"accountId": h.cred.AdminAccountID}), http.StatusNoContent)
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+alpha+"/role-assignments/assign",
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(alpha, "/memberships"), map[string]any{"accountId": h.cred.AdminAccountID}), http.StatusNoContent)
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(alpha, "/role-assignments/assign"),
 		map[string]any{"resourceId": h.confluenceARI(), "roleId": "atlassian/guest"}), http.StatusOK)
 
 	names := func(groups []any) []string {
@@ -284,9 +296,9 @@ func TestAdminPaginationPageSizeOne(t *testing.T) {
 		t.Errorf("users: %d over single pages, want 3", n)
 	}
 	users := h.adminGroupID("confluence-users")
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+users+"/role-assignments/assign",
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(users, "/role-assignments/assign"),
 		map[string]any{"resourceId": "ari:cloud:jira-software::site/" + h.cred.CloudID, "roleId": "atlassian/user"}), http.StatusOK)
-	rolesPath := "/directories/-/groups/" + users + "/role-assignments"
+	rolesPath := h.groupPath(users, "/role-assignments")
 	if n := count(func() response { return h.admin(http.MethodGet, rolesPath, nil) },
 		func(c string) response { return h.admin(http.MethodGet, rolesPath+"?cursor="+c, nil) }); n != 2 {
 		t.Errorf("role assignments: %d over single pages, want 2", n)
@@ -307,14 +319,14 @@ func TestAdminDeleteGroupRules(t *testing.T) {
 	dir := h.defaultDirectory()
 	h.createGroup("Synced Team")
 	synced := h.adminGroupID("Synced Team")
-	expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+synced, nil), http.StatusForbidden, "ADMIN-403-5")
+	expectAdminError(t, h.admin(http.MethodDelete, h.groupPath(synced, ""), nil), http.StatusForbidden, "ADMIN-403-5")
 	for _, name := range []string{"confluence-users", "site-admins", "org-admins"} {
-		expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+h.adminGroupID(name), nil), http.StatusForbidden, "ADMIN-403-6")
+		expectAdminError(t, h.admin(http.MethodDelete, h.groupPath(h.adminGroupID(name), ""), nil), http.StatusForbidden, "ADMIN-403-6")
 	}
 	admins := h.createAdminGroup(dir, "Product Admins")
 	assign := func(group, role string) {
 		t.Helper()
-		expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+group+"/role-assignments/assign",
+		expectStatus(t, h.admin(http.MethodPost, h.groupPath(group, "/role-assignments/assign"),
 			map[string]any{"resourceId": h.confluenceARI(), "roleId": role}), http.StatusOK)
 	}
 	assign(admins, "atlassian/admin")
@@ -322,16 +334,18 @@ func TestAdminDeleteGroupRules(t *testing.T) {
 	if r.get("data", "managementAccess", "deletable") != false {
 		t.Errorf("an admin-granting group is reported deletable: %s", r.raw)
 	}
-	expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+admins, nil), http.StatusForbidden, "ADMIN-403-7")
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+admins+"/role-assignments/revoke",
+	expectAdminError(t, h.admin(http.MethodDelete, h.groupPath(admins, ""), nil), http.StatusForbidden, "ADMIN-403-7")
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(admins, "/role-assignments/revoke"),
 		map[string]any{"resourceId": h.confluenceARI(), "roleId": "atlassian/admin"}), http.StatusNoContent)
+	expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+admins, nil), http.StatusBadRequest, "ADMIN-400-24")
+	expectAdminError(t, h.admin(http.MethodDelete, "/directories/"+h.cred.DirectoryID+"/groups/"+admins, nil), http.StatusNotFound, "ADMIN-404-10")
 	expectStatus(t, h.admin(http.MethodDelete, "/directories/"+dir+"/groups/"+admins, nil), http.StatusNoContent)
-	expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+admins, nil), http.StatusNotFound, "ADMIN-404-10")
+	expectAdminError(t, h.admin(http.MethodDelete, "/directories/"+dir+"/groups/"+admins, nil), http.StatusNotFound, "ADMIN-404-10")
 
 	// A user group goes with its product access; its name is free again.
 	readers := h.createAdminGroup(dir, "Readers")
 	assign(readers, "atlassian/user")
-	expectStatus(t, h.admin(http.MethodDelete, "/directories/-/groups/"+readers, nil), http.StatusNoContent)
+	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(readers, ""), nil), http.StatusNoContent)
 	if h.adminGroupID("Readers") != "" {
 		t.Error("deleted group still found")
 	}
@@ -365,20 +379,20 @@ func TestAdminMembershipRules(t *testing.T) {
 	if got := members(local); !slices.Equal(got, []string{account}) {
 		t.Errorf("members = %v", got)
 	}
-	r := h.admin(http.MethodPost, "/directories/-/groups/"+local+"/memberships", map[string]any{"accountId": account})
+	r := h.admin(http.MethodPost, h.groupPath(local, "/memberships"), map[string]any{"accountId": account})
 	expectAdminError(t, r, http.StatusConflict, "ADMIN-409-28")
 	if !strings.Contains(r.str("errors", "0", "detail"), "already") {
 		t.Errorf("409 does not say already: %s", r.raw)
 	}
-	expectAdminError(t, h.admin(http.MethodPost, "/directories/-/groups/"+local+"/memberships", map[string]any{"accountId": "no-such-account"}), http.StatusNotFound, "ADMIN-404-8")
-	expectAdminError(t, h.admin(http.MethodPost, "/directories/-/groups/"+local+"/memberships", map[string]any{}), http.StatusBadRequest, "ADMIN-400-24")
-	expectAdminError(t, h.admin(http.MethodPost, "/directories/-/groups/not-a-group/memberships", map[string]any{"accountId": account}), http.StatusNotFound, "ADMIN-404-10")
+	expectAdminError(t, h.admin(http.MethodPost, h.groupPath(local, "/memberships"), map[string]any{"accountId": "no-such-account"}), http.StatusNotFound, "ADMIN-404-8")
+	expectAdminError(t, h.admin(http.MethodPost, h.groupPath(local, "/memberships"), map[string]any{}), http.StatusBadRequest, "ADMIN-400-24")
+	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+h.defaultDirectory()+"/groups/not-a-group/memberships", map[string]any{"accountId": account}), http.StatusNotFound, "ADMIN-404-10")
 
-	expectStatus(t, h.admin(http.MethodDelete, "/directories/-/groups/"+local+"/memberships/"+account, nil), http.StatusNoContent)
+	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(local, "/memberships/")+account, nil), http.StatusNoContent)
 	if got := members(local); len(got) != 0 {
 		t.Errorf("members after removal = %v", got)
 	}
-	expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+local+"/memberships/"+account, nil), http.StatusNotFound, "ADMIN-404-8")
+	expectAdminError(t, h.admin(http.MethodDelete, h.groupPath(local, "/memberships/")+account, nil), http.StatusNotFound, "ADMIN-404-8")
 
 	// A synced group: read-only here, members follow SCIM.
 	h.createGroup("IdP Team", u.str("id"))
@@ -388,24 +402,24 @@ func TestAdminMembershipRules(t *testing.T) {
 		r.get("data", "managementAccess", "modifiable") != false || r.str("data", "directoryId") != h.cred.DirectoryID {
 		t.Errorf("synced group: %s", r.raw)
 	}
-	r = h.admin(http.MethodPost, "/directories/-/groups/"+synced+"/memberships", map[string]any{"accountId": h.cred.AdminAccountID})
+	r = h.admin(http.MethodPost, h.groupPath(synced, "/memberships"), map[string]any{"accountId": h.cred.AdminAccountID})
 	expectAdminError(t, r, http.StatusForbidden, "ADMIN-403-5")
 	if !strings.Contains(r.str("errors", "0", "detail"), "You can't add a user to a group synced from an identity provider") {
 		t.Errorf("403 detail: %s", r.raw)
 	}
-	expectAdminError(t, h.admin(http.MethodDelete, "/directories/-/groups/"+synced+"/memberships/"+account, nil), http.StatusForbidden, "ADMIN-403-5")
+	expectAdminError(t, h.admin(http.MethodDelete, h.groupPath(synced, "/memberships/")+account, nil), http.StatusForbidden, "ADMIN-403-5")
 	if got := members(synced); !slices.Equal(got, []string{account}) {
 		t.Errorf("synced members = %v", got)
 	}
 	// Product access on a synced group is the normal way to give SCIM groups Confluence.
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups/"+synced+"/role-assignments/assign",
+	expectStatus(t, h.admin(http.MethodPost, h.groupPath(synced, "/role-assignments/assign"),
 		map[string]any{"resourceId": h.confluenceARI(), "roleId": "atlassian/user"}), http.StatusOK)
 }
 
 func TestAdminRoleAssignments(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	g := h.createAdminGroup(h.defaultDirectory(), "Viewers")
-	p := "/directories/-/groups/" + g + "/role-assignments"
+	p := h.groupPath(g, "/role-assignments")
 	body := func(resource, role string) map[string]any {
 		return map[string]any{"resourceId": resource, "roleId": role}
 	}
@@ -439,7 +453,7 @@ func TestAdminRoleAssignments(t *testing.T) {
 	expectAdminError(t, h.admin(http.MethodPost, p+"/assign", body(h.confluenceARI(), "atlassian/customer")), http.StatusBadRequest, "ADMIN-UAM-400-3")
 	expectAdminError(t, h.admin(http.MethodPost, p+"/assign", body(h.cred.CloudID, "atlassian/user")), http.StatusNotFound, "ADMIN-UAM-404-1")
 	expectAdminError(t, h.admin(http.MethodPost, p+"/assign", map[string]any{"roleId": "atlassian/user"}), http.StatusBadRequest, "ADMIN-UAM-400-1")
-	expectAdminError(t, h.admin(http.MethodPost, "/directories/-/groups/nope/role-assignments/assign", body(h.confluenceARI(), "atlassian/user")), http.StatusNotFound, "ADMIN-UAM-404-3")
+	expectAdminError(t, h.admin(http.MethodPost, "/directories/"+h.defaultDirectory()+"/groups/nope/role-assignments/assign", body(h.confluenceARI(), "atlassian/user")), http.StatusNotFound, "ADMIN-UAM-404-3")
 
 	expectStatus(t, h.admin(http.MethodPost, p+"/revoke", body(h.confluenceARI(), "atlassian/user")), http.StatusNoContent)
 	expectStatus(t, h.admin(http.MethodPost, p+"/revoke", body(h.confluenceARI(), "atlassian/user")), http.StatusNoContent) // not held: no-op
@@ -464,7 +478,7 @@ func TestAdminPropagationDelay(t *testing.T) {
 		t.Errorf("synced group visible after %v, before the %v delay", waited, delay)
 	}
 
-	p := "/directories/-/groups/" + id + "/role-assignments"
+	p := h.groupPath(id, "/role-assignments")
 	start = time.Now()
 	expectStatus(t, h.admin(http.MethodPost, p+"/assign", map[string]any{"resourceId": h.confluenceARI(), "roleId": "atlassian/user"}), http.StatusOK)
 	roles := func() string {
@@ -496,7 +510,7 @@ func TestAdminPropagationDelay(t *testing.T) {
 
 	// Groups created through the Admin API lag too: the 201 comes before the group can be found.
 	start = time.Now()
-	expectStatus(t, h.admin(http.MethodPost, "/directories/-/groups", map[string]any{"name": "Fresh"}), http.StatusCreated)
+	expectStatus(t, h.admin(http.MethodPost, "/directories/"+h.defaultDirectory()+"/groups", map[string]any{"name": "Fresh"}), http.StatusCreated)
 	if h.adminGroupID("Fresh") != "" && time.Since(start) < delay {
 		t.Fatal("a created group is searchable before the propagation delay")
 	}

@@ -25,6 +25,7 @@ type Options struct {
 	Seed             int64         // for the error-rate randomness (deterministic in tests)
 	RoleMode         string        // the site's space role mode: PRE_ROLES | ROLES_TRANSITION | ROLES (any case); "" = ROLES_TRANSITION; New panics on anything else
 	Faults           []Fault       // targeted failures of chosen requests (partial-failure tests)
+	ExtraDirectories []string      // names of further local directories of the org, beside the local one and the identity provider's
 }
 
 // Credentials are the secrets and identifiers of one emulator instance. They are random per

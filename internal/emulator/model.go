@@ -233,6 +233,7 @@ type state struct {
 	org        org
 	scimDir    directory
 	defaultDir directory
+	extraDirs  []directory // further local directories (Options.ExtraDirectories)
 	site       *site
 	roleMode   string // site-wide mode reported by /space-role-mode
 
@@ -286,6 +287,9 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		nextSpaceID: 98305,
 		nextPageID:  163841,
 		nextPermID:  1048577,
+	}
+	for _, name := range opts.ExtraDirectories {
+		st.extraDirs = append(st.extraDirs, directory{ID: newUUID(), Name: name})
 	}
 	st.seed(c, opts, now)
 	return st
