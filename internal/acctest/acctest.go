@@ -74,16 +74,32 @@ func New(t testing.TB, opts emulator.Options) *Env {
 }
 
 // checkedHandler wraps the emulator so that every exchange of the test, the provider's requests and the
-// emulator's answers alike, is checked against Atlassian's OpenAPI documents when they are available.
+// emulator's answers alike, is checked against Atlassian's OpenAPI documents when they are available, and no
+// Organizations API write names the all-directories id.
 func checkedHandler(t testing.TB, emu *emulator.Emulator) http.Handler {
+	h := noAllDirectoryWrites(t, emu.Handler())
 	dir, _, err := contract.SpecsDir()
 	if err != nil {
-		return emu.Handler()
+		return h
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return emu.Handler()
+		return h
 	}
-	return contract.Load(t).Handler(t, emu.Handler())
+	return contract.Load(t).Handler(t, h)
+}
+
+// noAllDirectoryWrites fails the test when an Organizations API write names the directory "-": Atlassian
+// documents it for reads and searches only (reference §2.3), so such a write fails on a real organization.
+func noAllDirectoryWrites(t testing.TB, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if r.Method != http.MethodGet && strings.HasPrefix(p, "/admin/") && strings.Contains(p, "/directories/"+admin.AllDirectories+"/") &&
+			!strings.HasSuffix(p, "/search") {
+			t.Errorf("%s %s: an Organizations API write names the all-directories id %q; writes take the group's own directory",
+				r.Method, p, admin.AllDirectories)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Settings are the provider attributes pointing at the emulator, by name.
@@ -167,3 +183,18 @@ func (e *Env) Requests(route string) int { return e.Emulator.Stats()[route] }
 
 // ResetRequests zeroes the request counters.
 func (e *Env) ResetRequests() { e.Emulator.ResetStats() }
+
+// OrgCheckRoutes are the two reads of the provider's organization check, made once per provider run (one
+// walk of Terraform: a plan, an apply) when the organization credential is configured beside another API's;
+// TestAccOrganization_checkCost holds them to that.
+var OrgCheckRoutes = []string{"GET /admin/v2/orgs/{orgId}/directories", "POST /admin/v2/orgs/{orgId}/workspaces"}
+
+// APIStats is the emulator's request counts less the organization check's, for the budgets of what a resource
+// itself reads and writes.
+func (e *Env) APIStats() map[string]int {
+	stats := e.Emulator.Stats()
+	for _, r := range OrgCheckRoutes {
+		delete(stats, r)
+	}
+	return stats
+}

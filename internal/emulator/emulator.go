@@ -31,7 +31,8 @@ type Options struct {
 // Credentials are the secrets and identifiers of one emulator instance. They are random per
 // instance, so tests cannot accidentally depend on fixed values.
 type Credentials struct {
-	OrgID, DirectoryID, CloudID string
+	OrgID, DirectoryID, CloudID string // DirectoryID is the identity provider's (SCIM) directory
+	LocalDirectoryID            string // the org's own directory, where groups made through the Admin API live
 	AdminAPIKey, SCIMAPIKey     string
 	Email, APIToken             string // the seeded admin account's Confluence credentials (Basic auth)
 	AdminAccountID              string
@@ -69,14 +70,15 @@ func New(opts Options) *Emulator {
 	e := &Emulator{
 		opts: opts,
 		creds: Credentials{
-			OrgID:          newUUID(),
-			DirectoryID:    newUUID(),
-			CloudID:        newUUID(),
-			AdminAPIKey:    "emu-admin-" + randomHex(24),
-			SCIMAPIKey:     "emu-scim-" + randomHex(24),
-			Email:          seedAdminEmail,
-			APIToken:       "emu-token-" + randomHex(24),
-			AdminAccountID: newAccountID(),
+			OrgID:            newUUID(),
+			DirectoryID:      newUUID(),
+			LocalDirectoryID: newUUID(),
+			CloudID:          newUUID(),
+			AdminAPIKey:      "emu-admin-" + randomHex(24),
+			SCIMAPIKey:       "emu-scim-" + randomHex(24),
+			Email:            seedAdminEmail,
+			APIToken:         "emu-token-" + randomHex(24),
+			AdminAccountID:   newAccountID(),
 		},
 		now:      time.Now,
 		faults:   newFaults(opts),

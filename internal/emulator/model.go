@@ -275,7 +275,7 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		propagation: opts.PropagationDelay,
 		org:         org{ID: c.OrgID, Name: seedOrgName},
 		scimDir:     directory{ID: c.DirectoryID, Name: "Emulated identity provider"},
-		defaultDir:  directory{ID: newUUID(), Name: "Atlassian accounts"},
+		defaultDir:  directory{ID: c.LocalDirectoryID, Name: "Atlassian accounts"},
 		site:        &site{CloudID: c.CloudID, Name: seedSiteName, Host: seedSiteName + ".atlassian.net"},
 		roleMode:    siteRoleMode(opts.RoleMode),
 		accounts:    map[string]*account{},

@@ -37,6 +37,7 @@ type groupDataModel struct {
 	ExternalSynced types.Bool   `tfsdk:"external_synced"`
 	ManagedBy      types.String `tfsdk:"managed_by"`
 	UserCount      types.Int64  `tfsdk:"user_count"`
+	DirectoryID    types.String `tfsdk:"directory_id"`
 }
 
 func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -80,6 +81,11 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				MarkdownDescription: "Number of users in the group; null when Atlassian does not report it.",
 				Computed:            true,
 			},
+			"directory_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the organization directory that holds the group: the local directory for groups " +
+					"made by admins, the identity provider's (the SCIM directory) for synced groups.",
+				Computed: true,
+			},
 		},
 	}
 }
@@ -97,7 +103,7 @@ func (d *groupDataSource) Configure(_ context.Context, req datasource.ConfigureR
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m groupDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.Admin()
+	client, diags := d.data.Admin(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -153,6 +159,7 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	m.ExternalSynced = types.BoolValue(group.ExternalSynced)
 	m.ManagedBy = types.StringValue(group.ManagedBy)
+	m.DirectoryID = types.StringValue(group.DirectoryID)
 	m.UserCount = types.Int64Null()
 	if group.Counts != nil {
 		m.UserCount = types.Int64Value(int64(group.Counts.Users))

@@ -76,7 +76,7 @@ func (d *scimDirectoryDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *scimDirectoryDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	client, diags := d.data.SCIM()
+	client, diags := d.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -81,7 +81,7 @@ func (d *scimGroupDataSource) Configure(_ context.Context, req datasource.Config
 func (d *scimGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m scimGroupDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.SCIM()
+	client, diags := d.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

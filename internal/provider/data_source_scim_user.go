@@ -107,7 +107,7 @@ func (d *scimUserDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *scimUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m scimUserDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.SCIM()
+	client, diags := d.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

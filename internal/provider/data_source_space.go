@@ -70,7 +70,7 @@ func (d *spaceDataSource) Configure(_ context.Context, req datasource.ConfigureR
 func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m spaceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.Confluence()
+	client, diags := d.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

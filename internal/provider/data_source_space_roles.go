@@ -106,7 +106,7 @@ func (d *spaceRolesDataSource) Configure(_ context.Context, req datasource.Confi
 func (d *spaceRolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m spaceRolesModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.Confluence()
+	client, diags := d.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

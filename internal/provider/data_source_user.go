@@ -99,7 +99,7 @@ func (d *userDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m userDataModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	client, diags := d.data.Admin()
+	client, diags := d.data.Admin(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -26,11 +26,11 @@ func TestAccUserDataSource(t *testing.T) {
 	ctx := context.Background()
 
 	// The seeded admin is in the default groups; add it to a local group too.
-	local, err := api.CreateGroup(ctx, admin.AllDirectories, "wiki-editors", "")
+	local, err := api.CreateGroup(ctx, env.Creds.LocalDirectoryID, "wiki-editors", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := api.AddMember(ctx, admin.AllDirectories, local.ID, env.Creds.AdminAccountID); err != nil {
+	if err := api.AddMember(ctx, local.ID, env.Creds.AdminAccountID); err != nil {
 		t.Fatal(err)
 	}
 	adminGroups := []knownvalue.Check{knownvalue.StringExact(local.ID)}

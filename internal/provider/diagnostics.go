@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -53,10 +54,32 @@ func apiErrorDetail(err error) string {
 		detail += "\n\n" + credentialAdvice[apiErr.API].unauthorized
 	case 403:
 		detail += "\n\n" + credentialAdvice[apiErr.API].forbidden
+	case 404:
+		if dir := scimDirectoryOf404(apiErr); dir != "" {
+			detail += "\n\nThe SCIM directory " + dir + " was not found. Check scim_directory_url (" + envSCIMDirectoryURL + "): it " +
+				"must be the Directory base URL of your identity provider's directory, shown in admin.atlassian.com → Security → " +
+				"Identity providers → your directory, and scim_api_key must be that directory's key (a staging URL with a " +
+				"production key, or the reverse, answers 404)."
+		}
 	case 429, 503:
 		detail += "\n\nThe API kept asking to slow down. Run the command again, lower parallelism, or raise max_retries."
 	}
 	return detail
+}
+
+// scimDirectoryCollection matches the SCIM paths that name no object of their own (collections, discovery), so a
+// 404 there is the directory's: /scim/directory/{id}/Users, /Groups, /ServiceProviderConfig, /Schemas…, /ResourceTypes….
+var scimDirectoryCollection = regexp.MustCompile(`/scim/directory/([^/]+)/(?:Users|Groups|ServiceProviderConfig|Schemas(?:/.*)?|ResourceTypes(?:/.*)?)$`)
+
+// scimDirectoryOf404 returns the directory id of a SCIM 404 that can only mean the directory is unknown, else "".
+func scimDirectoryOf404(e *transport.Error) string {
+	if e.API != transport.SCIM {
+		return ""
+	}
+	if m := scimDirectoryCollection.FindStringSubmatch(e.Path); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // providerDataFrom unpacks what the provider's Configure handed to a resource or data source.

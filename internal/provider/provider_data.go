@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -25,6 +26,10 @@ type providerData struct {
 	scim       *scim.Client
 	confluence *confluence.Client
 	admin      *admin.Client
+
+	orgCheckMu     sync.Mutex
+	orgChecked     bool
+	orgCheckErrors diag.Diagnostics // what checkOrganization found wrong, for every later caller
 }
 
 // credential names one provider attribute and its environment variable, for "missing credential" errors.
@@ -42,8 +47,40 @@ func missingCredentials(api string, missing []credential) diag.Diagnostic {
 	)
 }
 
-// SCIM returns the SCIM directory client, or a diagnostic naming the missing settings.
-func (d *providerData) SCIM() (*scim.Client, diag.Diagnostics) {
+// withOrgCheck hands out a client once the settings are known to name one organization (checkOrganization).
+func withOrgCheck[C any](ctx context.Context, d *providerData, c *C, diags diag.Diagnostics) (*C, diag.Diagnostics) {
+	if diags.HasError() {
+		return nil, diags
+	}
+	diags.Append(d.checkOrganization(ctx)...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return c, diags
+}
+
+// SCIM returns the SCIM directory client, or a diagnostic naming the missing settings or an organization
+// mismatch.
+func (d *providerData) SCIM(ctx context.Context) (*scim.Client, diag.Diagnostics) {
+	c, diags := d.scimClient()
+	return withOrgCheck(ctx, d, c, diags)
+}
+
+// Confluence returns the Confluence REST client, or a diagnostic naming the missing settings or an
+// organization mismatch.
+func (d *providerData) Confluence(ctx context.Context) (*confluence.Client, diag.Diagnostics) {
+	c, diags := d.confluenceClient()
+	return withOrgCheck(ctx, d, c, diags)
+}
+
+// Admin returns the Organizations API client, or a diagnostic naming the missing settings or an organization
+// mismatch.
+func (d *providerData) Admin(ctx context.Context) (*admin.Client, diag.Diagnostics) {
+	c, diags := d.adminClient()
+	return withOrgCheck(ctx, d, c, diags)
+}
+
+func (d *providerData) scimClient() (*scim.Client, diag.Diagnostics) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.scim != nil {
@@ -67,8 +104,7 @@ func (d *providerData) SCIM() (*scim.Client, diag.Diagnostics) {
 	return c, nil
 }
 
-// Confluence returns the Confluence REST client, or a diagnostic naming the missing settings.
-func (d *providerData) Confluence() (*confluence.Client, diag.Diagnostics) {
+func (d *providerData) confluenceClient() (*confluence.Client, diag.Diagnostics) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.confluence != nil {
@@ -105,8 +141,7 @@ func (d *providerData) Confluence() (*confluence.Client, diag.Diagnostics) {
 	return c, nil
 }
 
-// Admin returns the Organizations API client, or a diagnostic naming the missing settings.
-func (d *providerData) Admin() (*admin.Client, diag.Diagnostics) {
+func (d *providerData) adminClient() (*admin.Client, diag.Diagnostics) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.admin != nil {

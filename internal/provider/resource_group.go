@@ -47,6 +47,7 @@ type groupModel struct {
 	ID          types.String `tfsdk:"id"`
 	Name        types.String `tfsdk:"name"`
 	Description types.String `tfsdk:"description"`
+	DirectoryID types.String `tfsdk:"directory_id"`
 }
 
 // checkOrgGroupName refuses blank names and names with surrounding spaces, which Atlassian may trim and which
@@ -98,6 +99,19 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
+			"directory_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the organization directory the group is created in. Defaults to the organization's " +
+					"one directory that is not the provider's SCIM directory (`scim_directory_url`): its local directory. When " +
+					"the organization has several such directories, the plan fails and lists them by id and name; set this to " +
+					"one of them. A group cannot move between directories, so changing it replaces the group. Import fills it.",
+				Optional: true,
+				Computed: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.NoneOf(admin.AllDirectories),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
 		},
 	}
 }
@@ -111,13 +125,14 @@ func (r *groupResource) Configure(_ context.Context, req resource.ConfigureReque
 // like a create) then knows that a group of that id holding the name is the one about to be deleted.
 const replacingKey = "replacing_group_id"
 
-// ModifyPlan fails the plan early when the Organizations API is not configured, and when the group a plan
-// would create (a new resource, or a replacement under another name) already exists.
+// ModifyPlan fails the plan early when the Organizations API is not configured, when the group a plan would
+// create (a new resource, or a replacement under another name) already exists, and when the directory it would
+// go in is not a local directory of the organization or cannot be chosen. It plans directory_id.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	client, diags := r.data.Admin()
+	client, diags := r.data.Admin(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -137,6 +152,16 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacingKey, id)...)
 		}
 		return // a replacement is planned again as a create, which checks the name
+	}
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("directory_id"), &configured)...)
+	dir, d := r.data.groupDirectory(ctx, client, configured)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if dir != "" {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("directory_id"), dir)...)
 	}
 	if plan.Name.IsUnknown() {
 		return
@@ -182,7 +207,7 @@ func orgGroupIsSynced(g *admin.Group) bool {
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.Admin()
+	client, diags := r.data.Admin(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -193,7 +218,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	cctx, cancel := context.WithTimeout(ctx, s.consistencyTimeout+s.requestTimeout)
 	defer cancel()
 	name := plan.Name.ValueString()
-	g, err := client.CreateGroup(cctx, admin.AllDirectories, name, plan.Description.ValueString())
+	g, err := client.CreateGroup(cctx, plan.DirectoryID.ValueString(), name, plan.Description.ValueString())
 	switch {
 	case transport.IsConflict(err):
 		if found, ferr := client.GroupByName(ctx, admin.AllDirectories, name); ferr == nil {
@@ -219,7 +244,10 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 // orgGroupState maps the API's group onto the model, keeping the configured spelling of a name that differs
 // only in case (Atlassian compares group names without regard to case).
 func orgGroupState(prior groupModel, g *admin.Group) groupModel {
-	m := groupModel{ID: types.StringValue(g.ID), Name: types.StringValue(g.Name), Description: types.StringNull()}
+	m := groupModel{
+		ID: types.StringValue(g.ID), Name: types.StringValue(g.Name), Description: types.StringNull(),
+		DirectoryID: types.StringValue(g.DirectoryID),
+	}
 	if !prior.Name.IsNull() && strings.EqualFold(prior.Name.ValueString(), g.Name) {
 		m.Name = prior.Name
 	}
@@ -232,7 +260,7 @@ func orgGroupState(prior groupModel, g *admin.Group) groupModel {
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Admin()
+	client, diags := r.data.Admin(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -273,12 +301,12 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state groupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Admin()
+	client, diags := r.data.Admin(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := client.DeleteGroup(ctx, admin.AllDirectories, state.ID.ValueString())
+	err := client.DeleteGroup(ctx, state.ID.ValueString())
 	if err == nil {
 		return
 	}

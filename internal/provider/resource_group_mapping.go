@@ -149,11 +149,11 @@ type mappingClients struct {
 	admin *admin.Client
 }
 
-func (r *groupMappingResource) clients() (*mappingClients, diag.Diagnostics) {
+func (r *groupMappingResource) clients(ctx context.Context) (*mappingClients, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	s, d := r.data.SCIM()
+	s, d := r.data.SCIM(ctx)
 	diags.Append(d...)
-	a, d := r.data.Admin()
+	a, d := r.data.Admin(ctx)
 	diags.Append(d...)
 	if r.data.settings.siteURL == "" {
 		diags.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
@@ -161,7 +161,7 @@ func (r *groupMappingResource) clients() (*mappingClients, diag.Diagnostics) {
 	if diags.HasError() {
 		return nil, diags
 	}
-	return &mappingClients{scim: s, admin: a}, nil
+	return &mappingClients{scim: s, admin: a}, diags
 }
 
 func (c *mappingClients) siteARI(ctx context.Context, siteURL string) (string, error) {
@@ -198,7 +198,7 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	c, diags := r.clients()
+	c, diags := r.clients(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -319,7 +319,7 @@ func difference(a, b []string) []string {
 func (r *groupMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c, diags := r.clients()
+	c, diags := r.clients(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -388,7 +388,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 		var mu sync.Mutex
 		members := slices.Clone(current)
 		addErr := forEach(ctx, parallelism, difference(desired, current), func(ctx context.Context, id string) error {
-			err := c.admin.AddMember(ctx, admin.AllDirectories, groupID, id)
+			err := c.admin.AddMember(ctx, groupID, id)
 			if err != nil && !admin.IsAlreadyMember(err) {
 				return fmt.Errorf("adding account %s: %w", id, err)
 			}
@@ -398,7 +398,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 			return nil
 		})
 		removeErr := forEach(ctx, parallelism, difference(current, desired), func(ctx context.Context, id string) error {
-			if err := c.admin.RemoveMember(ctx, admin.AllDirectories, groupID, id); err != nil {
+			if err := c.admin.RemoveMember(ctx, groupID, id); err != nil {
 				return fmt.Errorf("removing account %s: %w", id, err)
 			}
 			mu.Lock()
@@ -422,7 +422,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 	want := setStrings(ctx, plan.ProductAccess)
 	held := slices.Clone(priorAccess)
 	for _, role := range difference(want, priorAccess) {
-		if err := c.admin.AssignGroupRole(ctx, admin.AllDirectories, groupID, ari, role); err != nil {
+		if err := c.admin.AssignGroupRole(ctx, groupID, ari, role); err != nil {
 			state.ProductAccess = stringSet(held)
 			addAPIError(&diags, fmt.Sprintf("Could not grant %s on the Confluence site", role), err)
 			return diags
@@ -430,7 +430,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 		held = append(held, role)
 	}
 	for _, role := range difference(priorAccess, want) {
-		if err := c.admin.RevokeGroupRole(ctx, admin.AllDirectories, groupID, ari, role); err != nil {
+		if err := c.admin.RevokeGroupRole(ctx, groupID, ari, role); err != nil {
 			state.ProductAccess = stringSet(held)
 			addAPIError(&diags, fmt.Sprintf("Could not revoke %s on the Confluence site", role), err)
 			return diags
@@ -457,7 +457,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 func (r *groupMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state groupMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c, diags := r.clients()
+	c, diags := r.clients(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -522,7 +522,7 @@ func (r *groupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state groupMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c, diags := r.clients()
+	c, diags := r.clients(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -542,7 +542,7 @@ func (r *groupMappingResource) Update(ctx context.Context, req resource.UpdateRe
 func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state groupMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c, diags := r.clients()
+	c, diags := r.clients(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -551,7 +551,7 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 	if state.mirrored() {
 		members := setStrings(ctx, state.MemberAccountIDs)
 		err := forEach(ctx, r.data.settings.parallelism, members, func(ctx context.Context, id string) error {
-			return c.admin.RemoveMember(ctx, admin.AllDirectories, groupID, id)
+			return c.admin.RemoveMember(ctx, groupID, id)
 		})
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Could not remove the mirrored members from the target group", err)
@@ -568,7 +568,7 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	for _, role := range roles {
-		if err := c.admin.RevokeGroupRole(ctx, admin.AllDirectories, groupID, ari, role); err != nil {
+		if err := c.admin.RevokeGroupRole(ctx, groupID, ari, role); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not revoke %s on the Confluence site", role), err)
 			return
 		}

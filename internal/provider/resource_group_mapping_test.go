@@ -131,10 +131,10 @@ func TestAccGroupMapping_sameName(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if err := api.AssignGroupRole(ctx, admin.AllDirectories, groupID, ari, "atlassian/admin"); err != nil {
+					if err := api.AssignGroupRole(ctx, groupID, ari, "atlassian/admin"); err != nil {
 						t.Fatal(err)
 					}
-					if err := api.RevokeGroupRole(ctx, admin.AllDirectories, groupID, ari, "atlassian/guest"); err != nil {
+					if err := api.RevokeGroupRole(ctx, groupID, ari, "atlassian/guest"); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -190,7 +190,7 @@ func newMirroredFixture(t *testing.T, env *acctest.Env) *mirroredFixture {
 	if err := s.AddMembers(ctx, g.ID, f.users[0].ID, f.users[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	target, err := env.Admin(t).CreateGroup(ctx, admin.AllDirectories, "Engineering (Confluence)", "")
+	target, err := env.Admin(t).CreateGroup(ctx, env.Creds.LocalDirectoryID, "Engineering (Confluence)", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestAccGroupMapping_mirrored(t *testing.T) {
 			},
 			{ // drift: someone adds an account to the target by hand
 				PreConfig: func() {
-					if err := api.AddMember(context.Background(), "-", f.targetID, admin); err != nil {
+					if err := api.AddMember(context.Background(), f.targetID, admin); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -324,17 +324,17 @@ func TestAccGroupMapping_refreshCost(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: f.config(env)},
 			{PreConfig: env.ResetRequests, Config: f.config(env), PlanOnly: true},
-			{PreConfig: func() { stats = env.Emulator.Stats() }, Config: f.config(env), PlanOnly: true},
+			{PreConfig: func() { stats = env.APIStats() }, Config: f.config(env), PlanOnly: true},
 		},
 	})
 	t.Logf("mirrored mapping, one plan-only step: %v", stats)
 	// A plan-only step runs two plans: one with refresh (Read + ModifyPlan) and one without (ModifyPlan only).
 	// Read costs the target group, its member listing, the site's resource id and the group's roles; ModifyPlan
-	// costs the target group, the SCIM group's name, its synced group and that group's member listing.
+	// costs the target group, the SCIM group's name, its synced group and that group's member listing. The site's
+	// resource id is the organization check's workspace lookup, left out with it (TestAccOrganization_checkCost).
 	want := map[string]int{
 		"GET /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}":                  1 + 2,
 		"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search":                     1 + 2,
-		"POST /admin/v2/orgs/{orgId}/workspaces":                                                 1,
 		"GET /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/role-assignments": 1,
 		"GET /scim/directory/{directoryId}/Groups/{id}":                                          2,
 		"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/search":                    2,

@@ -159,7 +159,7 @@ func TestAccGroup_lifecycle(t *testing.T) {
 			},
 			{ // drift: the group is deleted outside Terraform; plan re-creates it
 				PreConfig: func() {
-					if err := api.DeleteGroup(context.Background(), admin.AllDirectories, id); err != nil {
+					if err := api.DeleteGroup(context.Background(), id); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -181,7 +181,7 @@ func TestAccGroup_existingNameFailsThePlan(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	ctx := context.Background()
 	api := env.Admin(t)
-	local, err := api.CreateGroup(ctx, admin.AllDirectories, "platform", "")
+	local, err := api.CreateGroup(ctx, env.Creds.LocalDirectoryID, "platform", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestAccGroup_destroyOfAdminGroup(t *testing.T) {
 			},
 			{ // an admin grants the group Confluence admin by hand; destroy is refused with what to do
 				PreConfig: func() {
-					if err := api.AssignGroupRole(ctx, admin.AllDirectories, id, site, admin.RoleAdmin); err != nil {
+					if err := api.AssignGroupRole(ctx, id, site, admin.RoleAdmin); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -321,7 +321,7 @@ func TestAccGroup_destroyOfAdminGroup(t *testing.T) {
 			},
 			{ // the group is still there and managed
 				PreConfig: func() {
-					if err := api.RevokeGroupRole(ctx, admin.AllDirectories, id, site, admin.RoleAdmin); err != nil {
+					if err := api.RevokeGroupRole(ctx, id, site, admin.RoleAdmin); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -108,7 +108,7 @@ func (r *scimGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() || !req.State.Raw.IsNull() {
 		return
@@ -148,7 +148,7 @@ func alreadyExistsDetail(kind, name, resourceType, id string) string {
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -190,7 +190,7 @@ func groupState(prior scimGroupModel, g *scim.Group) scimGroupModel {
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -214,7 +214,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -237,7 +237,7 @@ func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateReque
 func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -103,7 +103,7 @@ func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	_, diags := r.data.SCIM()
+	_, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() || !req.State.Raw.IsNull() {
 		return
@@ -119,7 +119,7 @@ func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.M
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimGroupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -182,7 +182,7 @@ func explainSCIMAddMembersError(ctx context.Context, client *scim.Client, diags 
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -232,7 +232,7 @@ func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.Updat
 func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimGroupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

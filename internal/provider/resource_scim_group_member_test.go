@@ -83,7 +83,7 @@ type scimRequestBudget struct {
 }
 
 func (b scimRequestBudget) check() error {
-	got := b.env.Emulator.Stats()
+	got := b.env.APIStats()
 	if !maps.Equal(got, b.want) {
 		return fmt.Errorf("requests %v, want exactly %v", got, b.want)
 	}

@@ -82,11 +82,11 @@ func (r *scimGroupMembersExclusiveResource) Configure(_ context.Context, req res
 }
 
 // ModifyPlan fails the plan early when the SCIM API is not configured.
-func (r *scimGroupMembersExclusiveResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *scimGroupMembersExclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	_, diags := r.data.SCIM()
+	_, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 }
 
@@ -116,7 +116,7 @@ func (r *scimGroupMembersExclusiveResource) Update(ctx context.Context, req reso
 // taken against the group as it is now, not the prior state, so members added or removed since the plan are
 // reconciled too.
 func (r *scimGroupMembersExclusiveResource) reconcile(ctx context.Context, plan scimGroupMembersExclusiveModel, diags *diag.Diagnostics) (scimGroupMembersExclusiveModel, bool) {
-	client, d := r.data.SCIM()
+	client, d := r.data.SCIM(ctx)
 	diags.Append(d...)
 	var want []string
 	diags.Append(plan.UserIDs.ElementsAs(ctx, &want, false)...)
@@ -194,7 +194,7 @@ func scimMembersModel(groupID string, members []string) scimGroupMembersExclusiv
 func (r *scimGroupMembersExclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimGroupMembersExclusiveModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

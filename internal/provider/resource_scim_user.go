@@ -202,7 +202,7 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() || !req.State.Raw.IsNull() {
 		return
@@ -260,7 +260,7 @@ func findSCIMUserByName(ctx context.Context, client *scim.Client, name string) (
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -351,7 +351,7 @@ func knownStr(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -409,7 +409,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan, state scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -461,7 +461,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.SCIM()
+	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

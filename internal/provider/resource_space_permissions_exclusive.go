@@ -445,7 +445,7 @@ func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

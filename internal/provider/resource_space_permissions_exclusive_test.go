@@ -71,7 +71,7 @@ func expectTable(t *testing.T, env *acctest.Env, key string, want ...string) sta
 
 func newGroup(t *testing.T, env *acctest.Env, name string) string {
 	t.Helper()
-	g, err := env.Admin(t).CreateGroup(context.Background(), admin.AllDirectories, name, "")
+	g, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, name, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ resource "confluence_space_permissions_exclusive" %q {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{PreConfig: env.ResetRequests, Config: config, PlanOnly: true},
-			{PreConfig: func() { stats = env.Emulator.Stats() }, Config: config, PlanOnly: true},
+			{PreConfig: func() { stats = env.APIStats() }, Config: config, PlanOnly: true},
 		},
 	})
 	t.Logf("3 spaces, one plan-only step: %v", stats)

@@ -215,7 +215,7 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 		r.modifyDestroyPlan(ctx, req, resp)
 		return
 	}
-	if _, diags := r.data.Confluence(); diags.HasError() {
+	if _, diags := r.data.Confluence(ctx); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
@@ -311,7 +311,7 @@ func (r *spacePrincipalPermissionsResource) modifyDestroyPlan(ctx context.Contex
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -431,7 +431,7 @@ func (r *spacePrincipalPermissionsResource) Update(ctx context.Context, req reso
 func (r *spacePrincipalPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state spacePrincipalPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	principal, ok := state.principal()
 	if resp.Diagnostics.HasError() {
@@ -471,7 +471,7 @@ func (r *spacePrincipalPermissionsResource) Read(ctx context.Context, req resour
 func (r *spacePrincipalPermissionsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state spacePrincipalPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	principal, ok := state.principal()
 	if resp.Diagnostics.HasError() || !ok {

@@ -153,7 +153,7 @@ func ppAddByHand(t *testing.T, env *acctest.Env, key string, p confluence.Princi
 
 func ppNewGroup(t *testing.T, env *acctest.Env, name string) string {
 	t.Helper()
-	g, err := env.Admin(t).CreateGroup(context.Background(), admin.AllDirectories, name, "")
+	g, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, name, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ type ppBudget struct {
 }
 
 func (b ppBudget) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	if got := b.env.Emulator.Stats(); !maps.Equal(got, b.want) {
+	if got := b.env.APIStats(); !maps.Equal(got, b.want) {
 		resp.Error = fmt.Errorf("requests %v, want exactly %v", got, b.want)
 	}
 }

@@ -125,7 +125,7 @@ func (r *spaceRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -266,7 +266,7 @@ func spaceRoleState(role *confluence.SpaceRole) spaceRoleModel {
 func (r *spaceRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan spaceRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -292,7 +292,7 @@ func (r *spaceRoleResource) Create(ctx context.Context, req resource.CreateReque
 func (r *spaceRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state spaceRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -316,7 +316,7 @@ func (r *spaceRoleResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state spaceRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -344,7 +344,7 @@ func (r *spaceRoleResource) Update(ctx context.Context, req resource.UpdateReque
 func (r *spaceRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state spaceRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -375,7 +375,7 @@ func (r *spaceRoleResource) ImportState(ctx context.Context, req resource.Import
 			fmt.Sprintf("Expected the id of a custom space role (see the confluence_space_roles data source); got %q.", req.ID))
 		return
 	}
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -160,7 +160,7 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 		r.checkSelfLockout(ctx, state, nil, state.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
 		return
 	}
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	var plan spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -277,7 +277,7 @@ func (r *spaceRoleAssignmentResource) checkSelfLockout(ctx context.Context, m sp
 	if allow || m.PrincipalType.ValueString() != confluence.PrincipalUser || grantsAdmin(after) || m.SpaceKey.IsUnknown() {
 		return
 	}
-	client, cd := r.data.Confluence()
+	client, cd := r.data.Confluence(ctx)
 	if cd.HasError() {
 		return // whatever writes next reports the missing credential
 	}
@@ -407,7 +407,7 @@ func (r *spaceRoleAssignmentResource) Create(ctx context.Context, req resource.C
 func (r *spaceRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -488,7 +488,7 @@ func (r *spaceRoleAssignmentResource) Update(ctx context.Context, req resource.U
 func (r *spaceRoleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	client, diags := r.data.Confluence()
+	client, diags := r.data.Confluence(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

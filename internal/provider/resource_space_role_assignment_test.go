@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
-	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
 )
@@ -62,7 +61,7 @@ func systemRoleIDs(t *testing.T, env *acctest.Env) map[string]string {
 
 func newRoleTestGroup(t *testing.T, env *acctest.Env, name string) string {
 	t.Helper()
-	g, err := env.Admin(t).CreateGroup(context.Background(), admin.AllDirectories, name, "")
+	g, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, name, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +121,7 @@ func (c roleRequestCount) check() error {
 		c.env.ResetRequests()
 		return nil
 	}
-	if got := c.env.Emulator.Stats(); !maps.Equal(got, c.want) {
+	if got := c.env.APIStats(); !maps.Equal(got, c.want) {
 		return fmt.Errorf("requests %v, want exactly %v", got, c.want)
 	}
 	return nil
@@ -430,7 +429,7 @@ func TestAccSpaceRoleAssignment_badInput(t *testing.T) {
 	groupID := newRoleTestGroup(t, apiEnv, "docs-readers")
 	apiEnv.ResetRequests()
 	t.Cleanup(func() {
-		for route := range apiEnv.Emulator.Stats() {
+		for route := range apiEnv.APIStats() {
 			if !strings.HasPrefix(route, "GET ") {
 				t.Errorf("bad input caused a write: %s", route)
 			}

@@ -280,7 +280,7 @@ func TestAccSpaceRole_badInput(t *testing.T) {
 	}
 	apiEnv.ResetRequests()
 	t.Cleanup(func() {
-		for route := range apiEnv.Emulator.Stats() {
+		for route := range apiEnv.APIStats() {
 			if !strings.HasPrefix(route, "GET ") {
 				t.Errorf("bad input caused a write: %s", route)
 			}

@@ -53,7 +53,7 @@ type spaceAccess struct {
 // A missing space is an attribute error on space_key.
 func (d *providerData) loadSpace(ctx context.Context, key string) (*spaceAccess, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	client, cd := d.Confluence()
+	client, cd := d.Confluence(ctx)
 	diags.Append(cd...)
 	if diags.HasError() {
 		return nil, diags

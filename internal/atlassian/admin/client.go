@@ -15,7 +15,9 @@ import (
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
-// AllDirectories in place of a directory id widens a call to every directory the key can manage.
+// AllDirectories in place of a directory id widens a read or search to every directory the key can manage.
+// It is documented for reads only (reference §2.3): every write takes a real directory id, which this
+// client finds itself from the group it writes to.
 const AllDirectories = "-"
 
 // DefaultConsistencyTimeout bounds the waits this package makes on its own (a new group appearing after its
@@ -43,12 +45,15 @@ func ConfluenceRoles() []string {
 	return []string{RoleUser, RoleAdmin, RoleGuest, RoleUserAccessAdmin}
 }
 
-// Client talks to one organization. It remembers each Confluence site's resource id for the run.
+// Client talks to one organization. It remembers for the run each Confluence site's resource id, the
+// organization's directories and the directory of each group it has read.
 type Client struct {
 	api   *transport.Client
 	orgID string
 
-	siteARIs runcache.Cache[string, string] // by normalised site key
+	siteARIs    runcache.Cache[string, string]        // by normalised site key
+	directories runcache.Cache[struct{}, []Directory] // the one listing of the run
+	groupDirs   runcache.Cache[string, string]        // group id → the group's directory id
 }
 
 // New returns a client for organization orgID on the Organizations API at adminAPIURL (https://api.atlassian.com,
@@ -192,7 +197,9 @@ type Directory struct {
 	Icon string `json:"icon,omitempty"`
 }
 
-// Directories lists the organization's directories.
+// Directories lists the organization's directories, once per client.
 func (c *Client) Directories(ctx context.Context) ([]Directory, error) {
-	return getPages[Directory](ctx, c, "directories", c.orgPath("/directories"), url.Values{"limit": {fmt.Sprint(pageLimit)}})
+	return c.directories.Get(ctx, struct{}{}, func(ctx context.Context) ([]Directory, error) {
+		return getPages[Directory](ctx, c, "directories", c.orgPath("/directories"), url.Values{"limit": {fmt.Sprint(pageLimit)}})
+	})
 }

@@ -116,7 +116,7 @@ func TestCreateGroupFindsTheGroupByName(t *testing.T) {
 	const delay = 300 * time.Millisecond
 	e := newEnv(t, emulator.Options{PropagationDelay: delay})
 	start := time.Now()
-	g, err := e.client.CreateGroup(t.Context(), admin.AllDirectories, "Platform Team", "Runs the platform")
+	g, err := e.client.CreateGroup(t.Context(), localDirectory(t, e), "Platform Team", "Runs the platform")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestCreateGroupFindsTheGroupByName(t *testing.T) {
 
 	// The name is taken (case-insensitively): a typed 409, and no search follows it.
 	e.emu.ResetStats()
-	_, err = e.client.CreateGroup(t.Context(), admin.AllDirectories, "PLATFORM TEAM", "")
+	_, err = e.client.CreateGroup(t.Context(), localDirectory(t, e), "PLATFORM TEAM", "")
 	if !transport.IsConflict(err) || transport.Code(err) != "ADMIN-409-28" || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("duplicate create: %v", err)
 	}
@@ -158,7 +158,7 @@ func TestCreateGroupWaitEndsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 700*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := e.client.CreateGroup(ctx, admin.AllDirectories, "Never Visible", "")
+	_, err := e.client.CreateGroup(ctx, localDirectory(t, e), "Never Visible", "")
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "Never Visible") {
 		t.Errorf("err = %v, want the context's deadline, naming the group", err)
 	}
@@ -173,13 +173,18 @@ func TestPaginationPageSizeOne(t *testing.T) {
 	e := newEnv(t, emulator.Options{PageSize: 1})
 	ctx := t.Context()
 	for _, n := range []string{"team-a", "team-b", "team-c"} {
-		if _, err := e.client.CreateGroup(ctx, admin.AllDirectories, n, ""); err != nil {
+		if _, err := e.client.CreateGroup(ctx, localDirectory(t, e), n, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e.scimUser("one@example.com")
 	e.scimUser("two@example.com")
-	if err := e.client.AssignGroupRole(ctx, admin.AllDirectories, mustGroup(t, e, "confluence-users").ID,
+	// A fresh client, so the directories are listed (page by page) in the counted part.
+	c, err := admin.New(&http.Client{}, e.url, e.creds.OrgID, e.creds.AdminAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.client.AssignGroupRole(ctx, mustGroup(t, e, "confluence-users").ID,
 		"ari:cloud:jira-software::site/"+e.creds.CloudID, admin.RoleUser); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +205,7 @@ func TestPaginationPageSizeOne(t *testing.T) {
 	if err != nil || len(users) != 3 {
 		t.Fatalf("users = %d, %v", len(users), err)
 	}
-	dirs, err := e.client.Directories(ctx)
+	dirs, err := c.Directories(ctx)
 	if err != nil || len(dirs) != 2 {
 		t.Fatalf("directories = %v, %v", dirs, err)
 	}
@@ -229,6 +234,74 @@ func mustGroup(t *testing.T, e *env, name string) *admin.Group {
 		t.Fatal(err)
 	}
 	return g
+}
+
+// localDirectory is the organization's own directory: the one that is not the identity provider's.
+func localDirectory(t *testing.T, e *env) string {
+	t.Helper()
+	dirs, err := e.client.Directories(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if d.ID != e.creds.DirectoryID {
+			return d.ID
+		}
+	}
+	t.Fatalf("no local directory in %v", dirs)
+	return ""
+}
+
+// Every write names the group's own directory, found from an earlier read of the group or one GET with "-";
+// creating takes a real directory, and the directory listing is read once per client.
+func TestWritesNameTheGroupsDirectory(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, emulator.Options{})
+	ctx := t.Context()
+	if _, err := e.client.CreateGroup(ctx, admin.AllDirectories, "Anywhere", ""); err == nil {
+		t.Fatal("CreateGroup accepted the all-directories id")
+	}
+	local := localDirectory(t, e)
+	localDirectory(t, e)
+	if n := e.emu.Stats()["GET /admin/v2/orgs/{orgId}/directories"]; n != 1 {
+		t.Errorf("directory listings = %d, want 1 for the client's life", n)
+	}
+	g, err := e.client.CreateGroup(ctx, local, "Writers", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.DirectoryID != local {
+		t.Fatalf("group created in %q, want %q", g.DirectoryID, local)
+	}
+	e.emu.ResetStats()
+	if err := e.client.AssignGroupRole(ctx, g.ID, "ari:cloud:confluence::site/"+e.creds.CloudID, admin.RoleUser); err != nil {
+		t.Fatal(err)
+	}
+	stats := e.emu.Stats()
+	if stats["POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/role-assignments/assign"] != 1 ||
+		stats["GET /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}"] != 0 {
+		t.Errorf("a write to a group the client has read cost %v, want the write alone", stats)
+	}
+
+	// A fresh client knows nothing: one read of the group, then its writes.
+	fresh, err := admin.New(&http.Client{}, e.url, e.creds.OrgID, e.creds.AdminAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.emu.ResetStats()
+	synced := mustGroup(t, e, "confluence-users").ID
+	e.emu.ResetStats()
+	for range 2 {
+		if err := fresh.RevokeGroupRole(ctx, synced, "ari:cloud:confluence::site/"+e.creds.CloudID, admin.RoleGuest); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := e.emu.Stats()["GET /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}"]; n != 1 {
+		t.Errorf("group reads before two writes = %d, want 1", n)
+	}
+	if err := fresh.DeleteGroup(ctx, "no-such-group"); err != nil {
+		t.Errorf("deleting a group that does not exist: %v", err)
+	}
 }
 
 func TestGroupByName(t *testing.T) {
@@ -263,26 +336,26 @@ func TestMembershipAndDeleteRules(t *testing.T) {
 	if !synced.ExternalSynced || synced.ManagedBy != "external" || synced.ManagementAccess.Modifiable {
 		t.Errorf("synced group = %+v", synced)
 	}
-	local, err := e.client.CreateGroup(ctx, admin.AllDirectories, "Mirror", "")
+	local, err := e.client.CreateGroup(ctx, localDirectory(t, e), "Mirror", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	if err := e.client.AddMember(ctx, admin.AllDirectories, local.ID, account); err != nil {
+	if err := e.client.AddMember(ctx, local.ID, account); err != nil {
 		t.Fatal(err)
 	}
-	err = e.client.AddMember(ctx, admin.AllDirectories, local.ID, account)
+	err = e.client.AddMember(ctx, local.ID, account)
 	if !admin.IsAlreadyMember(err) || !transport.IsConflict(err) {
 		t.Errorf("second add: %v (already member: %v)", err, admin.IsAlreadyMember(err))
 	}
 	if admin.IsAlreadyMember(&transport.Error{API: transport.Admin, StatusCode: http.StatusConflict, Message: "You've exceeded your user limit for the app."}) {
 		t.Error("a user-limit 409 is taken for an existing membership")
 	}
-	err = e.client.AddMember(ctx, admin.AllDirectories, synced.ID, account)
+	err = e.client.AddMember(ctx, synced.ID, account)
 	if !transport.IsForbidden(err) || transport.Code(err) != "ADMIN-403-5" || !strings.Contains(err.Error(), "synced from an identity provider") {
 		t.Errorf("add to a synced group: %v", err)
 	}
-	if err := e.client.AddMember(ctx, admin.AllDirectories, local.ID, "no-such-account"); !transport.IsNotFound(err) {
+	if err := e.client.AddMember(ctx, local.ID, "no-such-account"); !transport.IsNotFound(err) {
 		t.Errorf("unknown account: %v", err)
 	}
 	for name, id := range map[string]string{"local": local.ID, "synced": synced.ID} {
@@ -292,7 +365,7 @@ func TestMembershipAndDeleteRules(t *testing.T) {
 		}
 	}
 	for range 2 {
-		if err := e.client.RemoveMember(ctx, admin.AllDirectories, local.ID, account); err != nil {
+		if err := e.client.RemoveMember(ctx, local.ID, account); err != nil {
 			t.Errorf("remove: %v", err)
 		}
 	}
@@ -300,27 +373,27 @@ func TestMembershipAndDeleteRules(t *testing.T) {
 		t.Errorf("members after removal = %v", members)
 	}
 
-	if err := e.client.DeleteGroup(ctx, admin.AllDirectories, synced.ID); !transport.IsForbidden(err) || transport.Code(err) != "ADMIN-403-5" {
+	if err := e.client.DeleteGroup(ctx, synced.ID); !transport.IsForbidden(err) || transport.Code(err) != "ADMIN-403-5" {
 		t.Errorf("delete synced: %v", err)
 	}
-	if err := e.client.DeleteGroup(ctx, admin.AllDirectories, mustGroup(t, e, "confluence-users").ID); transport.Code(err) != "ADMIN-403-6" {
+	if err := e.client.DeleteGroup(ctx, mustGroup(t, e, "confluence-users").ID); transport.Code(err) != "ADMIN-403-6" {
 		t.Errorf("delete default: %v", err)
 	}
 	ari, err := e.client.SiteARI(ctx, e.url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.client.AssignGroupRole(ctx, admin.AllDirectories, local.ID, ari, admin.RoleAdmin); err != nil {
+	if err := e.client.AssignGroupRole(ctx, local.ID, ari, admin.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.client.DeleteGroup(ctx, admin.AllDirectories, local.ID); transport.Code(err) != "ADMIN-403-7" {
+	if err := e.client.DeleteGroup(ctx, local.ID); transport.Code(err) != "ADMIN-403-7" {
 		t.Errorf("delete admin-granting: %v", err)
 	}
-	if err := e.client.RevokeGroupRole(ctx, admin.AllDirectories, local.ID, ari, admin.RoleAdmin); err != nil {
+	if err := e.client.RevokeGroupRole(ctx, local.ID, ari, admin.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if err := e.client.DeleteGroup(ctx, admin.AllDirectories, local.ID); err != nil {
+		if err := e.client.DeleteGroup(ctx, local.ID); err != nil {
 			t.Errorf("delete: %v", err)
 		}
 	}
@@ -372,7 +445,7 @@ func TestRoleAssignmentsPropagate(t *testing.T) {
 
 	start := time.Now()
 	for _, role := range []string{admin.RoleUser, admin.RoleGuest, admin.RoleUser} { // the repeat is a no-op
-		if err := e.client.AssignGroupRole(ctx, admin.AllDirectories, g.ID, ari, role); err != nil {
+		if err := e.client.AssignGroupRole(ctx, g.ID, ari, role); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -383,20 +456,20 @@ func TestRoleAssignmentsPropagate(t *testing.T) {
 	if d := time.Since(start); d < delay {
 		t.Errorf("assignment visible after %v, before the %v delay", d, delay)
 	}
-	if err := e.client.RevokeGroupRole(ctx, admin.AllDirectories, g.ID, ari, admin.RoleGuest); err != nil {
+	if err := e.client.RevokeGroupRole(ctx, g.ID, ari, admin.RoleGuest); err != nil {
 		t.Fatal(err)
 	}
 	waitRoles([]string{admin.RoleUser})
 
-	err = e.client.AssignGroupRole(ctx, admin.AllDirectories, g.ID, ari, "atlassian/customer")
+	err = e.client.AssignGroupRole(ctx, g.ID, ari, "atlassian/customer")
 	if !transport.IsBadRequest(err) || transport.Code(err) != "ADMIN-UAM-400-3" {
 		t.Errorf("a role Confluence does not have: %v", err)
 	}
-	err = e.client.AssignGroupRole(ctx, admin.AllDirectories, g.ID, e.creds.CloudID, admin.RoleUser)
+	err = e.client.AssignGroupRole(ctx, g.ID, e.creds.CloudID, admin.RoleUser)
 	if !transport.IsNotFound(err) || transport.Code(err) != "ADMIN-UAM-404-1" {
 		t.Errorf("a bare cloud id as resource: %v", err)
 	}
-	if err := e.client.RevokeGroupRole(ctx, admin.AllDirectories, "gone-group", ari, admin.RoleUser); err != nil {
+	if err := e.client.RevokeGroupRole(ctx, "gone-group", ari, admin.RoleUser); err != nil {
 		t.Errorf("revoke on a missing group: %v", err)
 	}
 	if roles := admin.ConfluenceRoles(); !slices.Contains(roles, admin.RoleGuest) || len(roles) != 4 {

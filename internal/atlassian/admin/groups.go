@@ -64,7 +64,44 @@ type groupSearchBody struct {
 
 // SearchGroups returns every group of directoryID (or AllDirectories) matching q, following the cursor.
 func (c *Client) SearchGroups(ctx context.Context, directoryID string, q GroupSearch) ([]Group, error) {
-	return postPages[Group](ctx, c, "groups", c.dirPath(directoryID, "/groups/search"), groupSearchBody{q, pageLimit})
+	found, err := postPages[Group](ctx, c, "groups", c.dirPath(directoryID, "/groups/search"), groupSearchBody{q, pageLimit})
+	for i := range found {
+		c.noteGroup(&found[i])
+	}
+	return found, err
+}
+
+// noteGroup remembers the directory of a group that was read, for the writes that follow.
+func (c *Client) noteGroup(g *Group) {
+	if g.ID != "" && g.DirectoryID != "" && g.DirectoryID != AllDirectories {
+		c.groupDirs.Set(g.ID, g.DirectoryID)
+	}
+}
+
+// GroupDirectory returns the id of the directory that holds a group, which every write to the group must
+// name. It is known from any earlier read of the group in the run, else read once (GET with AllDirectories).
+func (c *Client) GroupDirectory(ctx context.Context, groupID string) (string, error) {
+	return c.groupDirs.Get(ctx, groupID, func(ctx context.Context) (string, error) {
+		var out struct {
+			Data Group `json:"data"`
+		}
+		if err := c.api.Do(ctx, http.MethodGet, c.dirPath(AllDirectories, "/groups/"+url.PathEscape(groupID)), nil, nil, &out); err != nil {
+			return "", err
+		}
+		if out.Data.DirectoryID == "" {
+			return "", fmt.Errorf("admin: group %s was read without its directoryId, which every write to it needs", groupID)
+		}
+		return out.Data.DirectoryID, nil
+	})
+}
+
+// groupWritePath is the path of a write to a group (plus rest), in the group's own directory.
+func (c *Client) groupWritePath(ctx context.Context, groupID, rest string) (string, error) {
+	dir, err := c.GroupDirectory(ctx, groupID)
+	if err != nil {
+		return "", err
+	}
+	return c.dirPath(dir, "/groups/"+url.PathEscape(groupID)+rest), nil
 }
 
 // GroupsByName returns the groups whose names equal any of names, case-insensitively, in batches of 100 names.
@@ -119,14 +156,19 @@ func (c *Client) GetGroup(ctx context.Context, directoryID, groupID string) (*Gr
 	if err := c.api.Do(ctx, http.MethodGet, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)), nil, nil, &out); err != nil {
 		return nil, err
 	}
+	c.noteGroup(&out.Data)
 	return &out.Data, nil
 }
 
-// CreateGroup creates a local group and returns it. The API answers 201 without a body and the directory lags
-// a create (reference §2.4), so the group is then looked up by its exact name until it shows, within ctx's
-// deadline or DefaultConsistencyTimeout. A 409 (the name is taken) is returned as is. When the create's outcome
-// is unknown (no answer, 5xx) the name is looked up once before the error is returned.
+// CreateGroup creates a local group in directoryID (a real directory id, never AllDirectories) and returns it.
+// The API answers 201 without a body and the directory lags a create (reference §2.4), so the group is then
+// looked up by its exact name until it shows, within ctx's deadline or DefaultConsistencyTimeout. A 409 (the
+// name is taken) is returned as is. When the create's outcome is unknown (no answer, 5xx) the name is looked up
+// once before the error is returned.
 func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description string) (*Group, error) {
+	if directoryID == "" || directoryID == AllDirectories {
+		return nil, fmt.Errorf("admin: a group is created in a real directory, not %q: pick one from Directories", directoryID)
+	}
 	body := map[string]string{"name": name}
 	if description != "" {
 		body["description"] = description
@@ -154,28 +196,38 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 	return g, nil
 }
 
-// DeleteGroup deletes a group. A group that is already gone is not an error. Synced, default and
-// admin-granting groups are refused with 403 (ADMIN-403-5/6/7).
-func (c *Client) DeleteGroup(ctx context.Context, directoryID, groupID string) error {
-	err := c.api.Do(ctx, http.MethodDelete, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)), nil, nil, nil)
+// DeleteGroup deletes a group, in its own directory. A group that is already gone is not an error. Synced,
+// default and admin-granting groups are refused with 403 (ADMIN-403-5/6/7).
+func (c *Client) DeleteGroup(ctx context.Context, groupID string) error {
+	err := c.writeGroup(ctx, http.MethodDelete, groupID, "", nil)
+	if err == nil {
+		c.groupDirs.Forget(groupID)
+	}
 	if transport.IsNotFound(err) {
 		return nil
 	}
 	return err
 }
 
+// writeGroup sends one write to a group in the group's own directory.
+func (c *Client) writeGroup(ctx context.Context, method, groupID, rest string, body any) error {
+	p, err := c.groupWritePath(ctx, groupID, rest)
+	if err != nil {
+		return err
+	}
+	return c.api.Do(ctx, method, p, nil, body, nil)
+}
+
 // AddMember adds an account to a local group. Synced groups refuse it (403); a member already in the group is
 // a 409 that IsAlreadyMember recognises.
-func (c *Client) AddMember(ctx context.Context, directoryID, groupID, accountID string) error {
-	return c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/memberships"), nil,
-		map[string]string{"accountId": accountID}, nil)
+func (c *Client) AddMember(ctx context.Context, groupID, accountID string) error {
+	return c.writeGroup(ctx, http.MethodPost, groupID, "/memberships", map[string]string{"accountId": accountID})
 }
 
 // RemoveMember removes an account from a local group. A membership (or group) that is already gone is not an
 // error.
-func (c *Client) RemoveMember(ctx context.Context, directoryID, groupID, accountID string) error {
-	err := c.api.Do(ctx, http.MethodDelete,
-		c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/memberships/"+url.PathEscape(accountID)), nil, nil, nil)
+func (c *Client) RemoveMember(ctx context.Context, groupID, accountID string) error {
+	err := c.writeGroup(ctx, http.MethodDelete, groupID, "/memberships/"+url.PathEscape(accountID), nil)
 	if transport.IsNotFound(err) {
 		return nil
 	}
@@ -230,16 +282,14 @@ type roleChange struct {
 
 // AssignGroupRole gives a group a role on a resource (product access). An unknown role is a 400
 // (ADMIN-UAM-400-3), an unknown resource a 404 (ADMIN-UAM-404-1).
-func (c *Client) AssignGroupRole(ctx context.Context, directoryID, groupID, resourceID, roleID string) error {
-	return c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/role-assignments/assign"), nil,
-		roleChange{resourceID, roleID}, nil)
+func (c *Client) AssignGroupRole(ctx context.Context, groupID, resourceID, roleID string) error {
+	return c.writeGroup(ctx, http.MethodPost, groupID, "/role-assignments/assign", roleChange{resourceID, roleID})
 }
 
 // RevokeGroupRole takes a role on a resource away from a group. A 404 (the group or resource is gone) leaves
 // nothing granted, which is what a revoke is for, so it is not an error.
-func (c *Client) RevokeGroupRole(ctx context.Context, directoryID, groupID, resourceID, roleID string) error {
-	err := c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups/"+url.PathEscape(groupID)+"/role-assignments/revoke"), nil,
-		roleChange{resourceID, roleID}, nil)
+func (c *Client) RevokeGroupRole(ctx context.Context, groupID, resourceID, roleID string) error {
+	err := c.writeGroup(ctx, http.MethodPost, groupID, "/role-assignments/revoke", roleChange{resourceID, roleID})
 	if transport.IsNotFound(err) {
 		return nil
 	}
