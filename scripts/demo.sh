@@ -62,6 +62,7 @@ group_id=$(terraform output -raw engineering_group_id)
 user_id=$(terraform output -raw contractor_user_id)
 account_id=$(terraform output -raw contractor_account_id)
 ops_wiki=$(terraform output -raw ops_wiki_group_id)
+ops_wiki_dir=$(terraform output -raw ops_wiki_directory_id)
 api() { curl -fsS -o /dev/null "$@"; }
 api -X PATCH -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" -H "Content-Type: application/scim+json" \
   --data "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"$user_id\"}]}]}" \
@@ -69,7 +70,7 @@ api -X PATCH -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" -H "Content-Type
 echo "    SCIM:          the contractor is added to the engineering group"
 api -X POST -H "Authorization: Bearer $ATLASSIAN_ADMIN_API_KEY" -H "Content-Type: application/json" \
   --data "{\"accountId\":\"$account_id\"}" \
-  "$ATLASSIAN_ADMIN_API_URL/admin/v2/orgs/$ATLASSIAN_ORGANIZATION_ID/directories/-/groups/$ops_wiki/memberships"
+  "$ATLASSIAN_ADMIN_API_URL/admin/v2/orgs/$ATLASSIAN_ORGANIZATION_ID/directories/$ops_wiki_dir/groups/$ops_wiki/memberships"
 echo "    Admin API:     the contractor is added to ops-wiki-editors, the mirror of operations"
 for op in read create; do
   target=space; [ "$op" = create ] && target=page

@@ -131,3 +131,8 @@ output "contractor_account_id" {
 output "ops_wiki_group_id" {
   value = confluence_group.ops_wiki.id
 }
+
+# Admin API writes name the group's own directory (the organization's local one here).
+output "ops_wiki_directory_id" {
+  value = confluence_group.ops_wiki.directory_id
+}
