@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -930,4 +931,48 @@ func TestAccSCIMUser_deactivatedWithoutOrganizationAPI(t *testing.T) {
 			stillInactive,
 		},
 	})
+}
+
+// A 404 whose account the Organizations API does not show deactivated means the SCIM record itself is gone (here:
+// the address moved to another SCIM user, which re-activated the account): the resource leaves the state with a
+// warning and the plan creates it, rather than planning a re-activation.
+func TestAccSCIMUser_goneWhenAccountNotDeactivated(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	w := &warningRecorder{}
+	var id string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: w.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:            scimUserConfig(env, janeBase...),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id)},
+			},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					if err := api.DeleteUser(ctx, id); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := api.CreateUser(ctx, scim.User{UserName: "jdoe", Emails: []scim.Email{{Value: "jane.doe@example.com", Primary: true}}}); err != nil {
+						t.Fatal(err)
+					}
+					w.reset()
+				},
+				Config:             scimUserConfig(env, janeBase...),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	re := regexp.MustCompile(`(?s)SCIM user no longer exists: .*not deactivated \(status "active"\).*removed from the state`)
+	if !slices.ContainsFunc(w.seen, re.MatchString) {
+		t.Errorf("no warning matches %s; got %q", re, w.seen)
+	}
 }
