@@ -194,14 +194,14 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"## Deactivated users\n\n" +
 			"Atlassian documents that a deactivated user (SCIM `DELETE`, or `active` set to `false`) \"is not available for " +
 			"future requests until activated again\": every SCIM request for it answers 404, exactly as for a user that " +
-			"does not exist. The provider tells the two apart as follows when a refresh gets that 404:\n\n" +
-			"- With the Organizations API configured (`organization_id` and `admin_api_key`), it looks the user's " +
+			"does not exist. When a refresh gets that 404, the provider tells the two apart as follows.\n\n" +
+			"With the Organizations API configured (`organization_id` and `admin_api_key`), it looks the user's " +
 			"`atlassian_account_id` up there. A `deactivated` account keeps the resource in the state with `active = false` " +
 			"and its other attributes as last known, so `active = false` in the configuration plans clean and a user " +
 			"deactivated outside Terraform shows as a change to `active`. An account that is gone (or whose SCIM record " +
 			"is gone while the account is still active) removes the resource from the state with a warning, and the next " +
-			"plan creates it.\n" +
-			"- Without the Organizations API, it assumes the user is deactivated (the SCIM API cannot delete an account) " +
+			"plan creates it.\n\n" +
+			"Without the Organizations API, it assumes the user is deactivated (the SCIM API cannot delete an account) " +
 			"and keeps it the same way, with a warning naming the settings that would let it check.\n\n" +
 			"Re-activation (`active = true` on a deactivated user) creates the same user name again, which Atlassian answers " +
 			"by re-activating the user and its Atlassian account; the attributes of the configuration (and the last known " +
@@ -210,7 +210,8 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"Creating a user with `active = false` creates it deactivated. Import takes the SCIM id of a user the directory " +
 			"can read: a deactivated user cannot be imported (the SCIM API answers 404); declare it with its `user_name`, " +
 			"`email` and `active = false` instead, and the apply links the existing record and account rather than " +
-			"creating new ones. Destroying a user that is already deactivated succeeds without a request having any effect.",
+			"creating new ones. Destroying a user that is already deactivated succeeds (its SCIM `DELETE` answers 404, which " +
+			"counts as done).",
 		Attributes: attrs,
 	}
 }
