@@ -277,7 +277,8 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // planDeactivatedUser handles a user whose state says it is deactivated. Every SCIM operation on it answers 404
 // (reference §1.6), so nothing but re-activation can be applied: a changed attribute with active = false is a plan
 // error naming it. Re-activation is a POST of the same user name, which answers the record: its SCIM id and account
-// are whatever the directory returns (the emulator, like IdPs report, keeps both), so they are unknown in the plan.
+// are whatever the directory returns, so they are unknown in the plan. UNCONFIRMED: whether the live service keeps
+// the SCIM id on re-activation (§1.6 leaves re-activation open); the emulator keeps the id and the account.
 func planDeactivatedUser(ctx context.Context, plan, state scimUserModel, resp *resource.ModifyPlanResponse) {
 	if state.Active.IsNull() || state.Active.IsUnknown() || state.Active.ValueBool() {
 		return
@@ -482,6 +483,8 @@ func (r *scimUserResource) readUnavailable(ctx context.Context, state scimUserMo
 		keep()
 		return
 	}
+	// UNCONFIRMED: that the Organizations API shows a SCIM-deactivated account as status "deactivated" as soon as
+	// SCIM answers 404 (§2.7 lists the status; any lag is undocumented). directoryId "-" is documented on this read.
 	account, err := orgAPI.GetUser(ctx, admin.AllDirectories, accountID)
 	switch {
 	case transport.IsNotFound(err):
