@@ -47,6 +47,7 @@ func TestContract(t *testing.T) {
 	expectStatus(t, h.scim(http.MethodPut, "/Users/"+u3, full), http.StatusOK)
 	expectSCIMError(t, h.scim(http.MethodPut, "/Users/"+u3, userBody(userSpec{userName: "cy@example.com", email: "ada@example.com"})), http.StatusConflict, "uniqueness")
 	expectSCIMError(t, h.scim(http.MethodPut, "/Users/not-a-user", full), http.StatusNotFound, "")
+	expectSCIMError(t, h.scim(http.MethodPatch, "/Users/"+u3, patchOp(map[string]any{"op": "replace", "path": "favouriteColour", "value": "red"})), http.StatusBadRequest, "invalidPath")
 	expectStatus(t, h.scim(http.MethodPatch, "/Users/"+u3, patchOp(
 		map[string]any{"op": "replace", "path": "active", "value": false},
 		map[string]any{"op": "add", "path": `emails[type eq "work"].value`, "value": "cy.young@example.com"},
@@ -54,7 +55,10 @@ func TestContract(t *testing.T) {
 		map[string]any{"op": "replace", "value": map[string]any{"displayName": "Cy Young", "name.givenName": "Denton"}},
 		map[string]any{"op": "remove", "path": "nickName"},
 	)), http.StatusOK)
-	expectSCIMError(t, h.scim(http.MethodPatch, "/Users/"+u3, patchOp(map[string]any{"op": "replace", "path": "favouriteColour", "value": "red"})), http.StatusBadRequest, "invalidPath")
+	// Deactivated: 404 from then on (reference §1.6), on reads and lists alike.
+	expectSCIMError(t, h.scim(http.MethodGet, "/Users/"+u3, nil), http.StatusNotFound, "")
+	expectSCIMError(t, h.scim(http.MethodPatch, "/Users/"+u3, patchOp(map[string]any{"op": "replace", "path": "title", "value": "x"})), http.StatusNotFound, "")
+	expectStatus(t, h.scim(http.MethodGet, "/Users?"+filterQuery(`externalId eq "okta-cy"`), nil), http.StatusOK)
 	expectSCIMError(t, h.scim(http.MethodPatch, "/Users/not-a-user", patchOp(map[string]any{"op": "replace", "path": "title", "value": "x"})), http.StatusNotFound, "")
 
 	// SCIM groups.

@@ -103,10 +103,9 @@ type scimUser struct {
 	Timezone          string
 	PreferredLanguage string
 	Enterprise        enterpriseExt
-	Active            bool
-	// Deleted marks a record deactivated through DELETE: the real API answers 404 for it from then
-	// on, until a POST with the same userName re-activates it.
-	Deleted      bool
+	// Active false is a deactivated user (SCIM DELETE, or active=false through PUT/PATCH): the API
+	// answers 404 for it from then on, until a POST with the same userName re-activates it.
+	Active       bool
 	AccountID    string
 	Created      time.Time
 	LastModified time.Time
@@ -130,11 +129,9 @@ func (u *scimUser) primaryEmail() string {
 	return ""
 }
 
-// live reports whether the record is reachable through the SCIM API.
-func (u *scimUser) live() bool { return !u.Deleted }
-
-// activeUser reports whether the record holds its userName/email against others.
-func (u *scimUser) activeUser() bool { return u.Active && !u.Deleted }
+// live reports whether the record is reachable through the SCIM API and holds its userName/email
+// against others: only active users are (reference §1.6).
+func (u *scimUser) live() bool { return u.Active }
 
 type scimGroup struct {
 	ID           string

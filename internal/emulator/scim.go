@@ -477,7 +477,7 @@ func (e *Emulator) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.updateGroup(w, r, false, func(g *scimGroup) (*groupInput, *scimError) {
-		doc := groupDoc(g)
+		doc := groupDoc(g, e.st.visibleMembers(g))
 		if se := applyPatch(groupAttrs, doc, ops); se != nil {
 			return nil, se
 		}
@@ -486,7 +486,8 @@ func (e *Emulator) scimPatchGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 // updateGroup runs a PUT (put=true) or PATCH of a group. displayName is immutable. New members
-// must be active users: PATCH answers 404 otherwise, PUT the 400 the spec documents for it.
+// must be active users: PATCH answers 404 otherwise, PUT the 400 the spec documents for it. Both work
+// on the visible members; deactivated members stay hidden and kept (scim_state.go).
 func (e *Emulator) updateGroup(w http.ResponseWriter, r *http.Request, put bool, build func(*scimGroup) (*groupInput, *scimError)) {
 	base := e.base(r)
 	id := r.PathValue("id")
@@ -503,7 +504,7 @@ func (e *Emulator) updateGroup(w http.ResponseWriter, r *http.Request, put bool,
 			case in.DisplayName != g.DisplayName:
 				se = scimErr(http.StatusBadRequest, "mutability", "Attribute 'displayName' is immutable.")
 			default:
-				if se = e.st.checkMembers(addedMembers(g.Members, in.Members)); se != nil && put {
+				if se = e.st.checkMembers(addedMembers(e.st.visibleMembers(g), in.Members)); se != nil && put {
 					se = &scimError{status: http.StatusBadRequest, scimType: "invalidValue", detail: se.detail, exception: true}
 				}
 			}

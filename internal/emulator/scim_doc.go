@@ -441,11 +441,12 @@ func groupFromDoc(doc map[string]any) (*groupInput, *scimError) {
 	return g, nil
 }
 
-func groupDoc(g *scimGroup) map[string]any {
+// groupDoc is the client-writable view of a group with the given (visible) members.
+func groupDoc(g *scimGroup, memberIDs []string) map[string]any {
 	doc := map[string]any{"displayName": g.DisplayName}
 	putString(doc, "externalId", g.ExternalID)
-	members := make([]any, 0, len(g.Members))
-	for _, id := range g.Members {
+	members := make([]any, 0, len(memberIDs))
+	for _, id := range memberIDs {
 		members = append(members, map[string]any{"value": id})
 	}
 	doc["members"] = members
@@ -500,7 +501,7 @@ func (e *Emulator) renderGroup(st *state, g *scimGroup, base string) map[string]
 	}
 	putString(doc, "externalId", g.ExternalID)
 	members := []any{}
-	for _, id := range g.Members {
+	for _, id := range st.visibleMembers(g) { // deactivated members are hidden (scim_state.go)
 		m := map[string]any{"type": "User", "value": id, "$ref": e.scimBase(base) + "/Users/" + id}
 		if u := st.scimUsers[id]; u != nil {
 			m["display"] = u.UserName

@@ -8,6 +8,14 @@ import (
 )
 
 // State transitions of the SCIM directory and their effects on accounts and org groups.
+//
+// Deactivation (reference §1.6): SCIM DELETE "is the same as setting the active flag to false", and the
+// user "is not available for future requests until activated again. Any future operation for the
+// deactivated user returns the 404." The emulator applies this to both routes: once a user is
+// inactive (DELETE, or PUT/PATCH active=false), GET, PUT, PATCH and DELETE of it answer 404 and lists
+// (filtered or not) omit it. Its Atlassian account stays, deactivated, in the Admin API (status
+// "deactivated"), which is how a client tells a deactivated user from a deleted one. A POST with the
+// same userName re-activates the record: same SCIM id, same account.
 
 func (st *state) liveUser(id string) *scimUser {
 	if u := st.scimUsers[id]; u != nil && u.live() {
@@ -38,7 +46,7 @@ func (st *state) groupsInOrder() []*scimGroup {
 // unique among active users (userName case-insensitively, like the email).
 func (st *state) userConflict(userName, email, exceptID string) *scimError {
 	for _, u := range st.liveUsers() {
-		if u.ID == exceptID || !u.activeUser() {
+		if u.ID == exceptID {
 			continue
 		}
 		if strings.EqualFold(u.primaryEmail(), email) {
@@ -58,7 +66,7 @@ func conflictEmail(email string) *scimError {
 // activeRecordOf returns the active SCIM record linked to an account, if any.
 func (st *state) activeRecordOf(accountID string) *scimUser {
 	for _, u := range st.liveUsers() {
-		if u.AccountID == accountID && u.activeUser() {
+		if u.AccountID == accountID {
 			return u
 		}
 	}
@@ -68,6 +76,12 @@ func (st *state) activeRecordOf(accountID string) *scimUser {
 // createUser stores a new user. A userName that belongs to a deactivated record re-activates that
 // record and its Atlassian account; an email that belongs to an existing, unlinked account links
 // the new record to it (as the service documents); otherwise a new account is created.
+//
+// UNCONFIRMED (reference §1.6 leaves re-activation open; IdPs re-POST): the re-activated record keeps
+// its SCIM id and its account, the POST's attributes replace the stored ones (as a PUT would), and the
+// answer is 201 like any create. A POST carrying active=false links the deactivated record the same way
+// and leaves it deactivated (so it answers 404 afterwards); a POST of a new user with active=false
+// creates the record and account already deactivated.
 func (st *state) createUser(in *scimUser, now time.Time) (*scimUser, *scimError) {
 	email := in.primaryEmail()
 	if err := st.userConflict(in.UserName, email, ""); err != nil {
@@ -76,7 +90,7 @@ func (st *state) createUser(in *scimUser, now time.Time) (*scimUser, *scimError)
 	var relink *scimUser
 	for _, id := range st.scimUserOrder {
 		u := st.scimUsers[id]
-		if !u.activeUser() && strings.EqualFold(u.UserName, in.UserName) &&
+		if !u.live() && strings.EqualFold(u.UserName, in.UserName) &&
 			(relink == nil || !u.LastModified.Before(relink.LastModified)) {
 			relink = u
 		}
@@ -86,8 +100,8 @@ func (st *state) createUser(in *scimUser, now time.Time) (*scimUser, *scimError)
 			return nil, conflictEmail(email)
 		}
 		st.assignUser(relink, in, now)
-		relink.Deleted = false
 		st.syncAccount(relink, now)
+		st.syncGroupsOf(relink, now)
 		return relink, nil
 	}
 	u := &scimUser{ID: newUUID(), Created: now}
@@ -105,6 +119,9 @@ func (st *state) createUser(in *scimUser, now time.Time) (*scimUser, *scimError)
 	st.scimUsers[u.ID] = u
 	st.scimUserOrder = append(st.scimUserOrder, u.ID)
 	st.syncAccount(u, now)
+	if !u.Active {
+		st.accounts[u.AccountID].DeactivateAt = now
+	}
 	return u, nil
 }
 
@@ -130,23 +147,52 @@ func (st *state) replaceUser(u, in *scimUser, now time.Time) *scimError {
 	if a := st.accountByEmail(email); a != nil && a.ID != u.AccountID {
 		return conflictEmail(email)
 	}
+	wasActive := u.Active
 	st.assignUser(u, in, now)
 	st.syncAccount(u, now)
+	if u.Active != wasActive {
+		st.syncGroupsOf(u, now)
+	}
 	return nil
 }
 
-// deactivateUser is SCIM DELETE: the account is deactivated, the record disappears from the API
-// and from its groups.
+// deactivateUser is SCIM DELETE: the same as active=false. The account is deactivated and the record
+// answers 404 from then on.
 func (st *state) deactivateUser(u *scimUser, now time.Time) {
-	u.Active, u.Deleted, u.LastModified = false, true, now
+	u.Active, u.LastModified = false, now
+	st.syncAccount(u, now)
+	st.syncGroupsOf(u, now)
+}
+
+// Group membership of deactivated users.
+//
+// UNCONFIRMED (the reference does not say what GET /Groups/{id} shows for a deactivated member): a
+// deactivated user drops out of the members of its groups, as it drops out of every other SCIM read,
+// but the membership is kept, so re-activation brings it back. While hidden it cannot be addressed:
+// PATCH and PUT of a group work on the visible members and leave hidden ones as they are (adding a
+// deactivated user answers 404, as before). The org group the Admin API shows mirrors the visible
+// members, so the deactivated account leaves it too until re-activated.
+
+// visibleMembers are the ids of the group's members that are active users, in order.
+func (st *state) visibleMembers(g *scimGroup) []string {
+	out := make([]string, 0, len(g.Members))
+	for _, id := range g.Members {
+		if st.liveUser(id) != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// syncGroupsOf refreshes the groups u belongs to after u was deactivated or re-activated: their
+// visible members changed.
+func (st *state) syncGroupsOf(u *scimUser, now time.Time) {
 	for _, g := range st.groupsInOrder() {
-		if i := slices.Index(g.Members, u.ID); i >= 0 {
-			g.Members = slices.Delete(g.Members, i, i+1)
+		if slices.Contains(g.Members, u.ID) {
 			g.LastModified = now
 			st.syncOrgGroup(g)
 		}
 	}
-	st.syncAccount(u, now)
 }
 
 // syncAccount mirrors the SCIM profile onto the linked Atlassian account.
@@ -196,7 +242,7 @@ func (st *state) groupByName(name string) *scimGroup {
 // checkMembers returns the 404 for the first id that is not an active user.
 func (st *state) checkMembers(ids []string) *scimError {
 	for _, id := range ids {
-		if u := st.liveUser(id); u == nil || !u.Active {
+		if st.liveUser(id) == nil {
 			return scimErr(http.StatusNotFound, "", "User %s does not exist in the directory.", id)
 		}
 	}
@@ -239,7 +285,8 @@ func (st *state) createGroup(in *groupInput, now time.Time) (*scimGroup, *scimEr
 	return g, nil
 }
 
-// syncOrgGroup makes the org group's members the accounts of the SCIM group's members.
+// syncOrgGroup makes the org group's members the accounts of the SCIM group's visible (active)
+// members.
 func (st *state) syncOrgGroup(g *scimGroup) {
 	og := st.orgGroups[g.OrgGroupID]
 	if og == nil {
@@ -247,15 +294,23 @@ func (st *state) syncOrgGroup(g *scimGroup) {
 	}
 	og.Members = og.Members[:0]
 	for _, id := range g.Members {
-		if u := st.scimUsers[id]; u != nil && !slices.Contains(og.Members, u.AccountID) {
+		if u := st.liveUser(id); u != nil && !slices.Contains(og.Members, u.AccountID) {
 			og.Members = append(og.Members, u.AccountID)
 		}
 	}
 }
 
+// setGroup stores a PUT/PATCH result. members are the new visible members; the hidden memberships of
+// deactivated users are kept.
 func (st *state) setGroup(g *scimGroup, externalID string, members []string, now time.Time) {
 	g.ExternalID = externalID
-	g.Members = slices.Clone(members)
+	next := slices.Clone(members)
+	for _, id := range g.Members {
+		if st.liveUser(id) == nil && !slices.Contains(next, id) {
+			next = append(next, id)
+		}
+	}
+	g.Members = next
 	g.LastModified = now
 	st.syncOrgGroup(g)
 }

@@ -209,15 +209,180 @@ func TestSCIMRecreateRelinksAccount(t *testing.T) {
 		t.Error("a new user reused another user's account")
 	}
 
-	// A user deactivated with active=false stays readable; re-POSTing its userName re-activates it.
+	// A user deactivated with active=false takes the same path: the PATCH answers the deactivated user,
+	// the record answers 404 from then on, and re-POSTing its userName re-activates the same record.
 	r := h.scim(http.MethodPatch, "/Users/"+fresh.str("id"), patchOp(map[string]any{"op": "replace", "path": "active", "value": false}))
 	expectStatus(t, r, http.StatusOK)
 	if r.get("active") != false {
 		t.Fatalf("active not false: %s", r.raw)
 	}
+	expectSCIMError(t, h.scim(http.MethodGet, "/Users/"+fresh.str("id"), nil), http.StatusNotFound, "")
 	r = h.createUser(userSpec{userName: "fresh@example.com", email: "fresh@example.com"})
 	if r.str("id") != fresh.str("id") || r.get("active") != true {
 		t.Errorf("re-POST of an inactive user: %s", r.raw)
+	}
+}
+
+// Every way of deactivating a user (reference §1.6) makes it unavailable to the SCIM API and keeps its
+// account, deactivated, in the Admin API; a re-POST of its userName re-activates the same record and account.
+func TestSCIMDeactivationRoutes(t *testing.T) {
+	routes := map[string]func(h *harness, id string) response{
+		"DELETE": func(h *harness, id string) response { return h.scim(http.MethodDelete, "/Users/"+id, nil) },
+		"PATCH active=false": func(h *harness, id string) response {
+			return h.scim(http.MethodPatch, "/Users/"+id, patchOp(map[string]any{"op": "replace", "path": "active", "value": false}))
+		},
+		"PATCH path-less active=False": func(h *harness, id string) response {
+			return h.scim(http.MethodPatch, "/Users/"+id, patchOp(map[string]any{"op": "replace", "value": map[string]any{"active": "False"}}))
+		},
+		"PUT active=false": func(h *harness, id string) response {
+			b := userBody(userSpec{userName: "leaver@example.com", email: "leaver@example.com", externalID: "okta-leaver"})
+			b["active"] = false
+			return h.scim(http.MethodPut, "/Users/"+id, b)
+		},
+	}
+	for name, deactivate := range routes {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, emulator.Options{})
+			u := h.createUser(userSpec{userName: "leaver@example.com", email: "leaver@example.com", externalID: "okta-leaver"})
+			stay := h.createUser(userSpec{userName: "stayer@example.com", email: "stayer@example.com"})
+			id, account := u.str("id"), u.str("urn:scim:schemas:extension:atlassian-external:1.0", "atlassianAccountId")
+			g := h.createGroup("Movers", id, stay.str("id"))
+			gid := g.str("id")
+			orgGroup := h.adminGroupID("Movers")
+
+			if r := deactivate(h, id); r.status != http.StatusNoContent && r.status != http.StatusOK {
+				t.Fatalf("deactivation: %d %s", r.status, r.raw)
+			} else if r.status == http.StatusOK && r.get("active") != false {
+				t.Fatalf("deactivation answer: %s", r.raw)
+			}
+
+			// SCIM: every operation on the user is 404; lists omit it.
+			expectSCIMError(t, h.scim(http.MethodGet, "/Users/"+id, nil), http.StatusNotFound, "")
+			expectSCIMError(t, h.scim(http.MethodPatch, "/Users/"+id, patchOp(map[string]any{"op": "replace", "path": "active", "value": true})), http.StatusNotFound, "")
+			expectSCIMError(t, h.scim(http.MethodPut, "/Users/"+id, userBody(userSpec{userName: "leaver@example.com", email: "leaver@example.com"})), http.StatusNotFound, "")
+			expectSCIMError(t, h.scim(http.MethodDelete, "/Users/"+id, nil), http.StatusNotFound, "")
+			for _, f := range []string{`userName eq "LEAVER@example.com"`, `externalId eq "okta-leaver"`} {
+				if r := h.scim(http.MethodGet, "/Users?"+filterQuery(f), nil); r.num("totalResults") != 0 || len(r.list("Resources")) != 0 {
+					t.Errorf("filter %s still finds the user: %s", f, r.raw)
+				}
+			}
+			if r := h.scim(http.MethodGet, "/Users", nil); r.num("totalResults") != 1 || r.str("Resources", "0", "id") != stay.str("id") {
+				t.Errorf("unfiltered list: %s", r.raw)
+			}
+			// Groups: the deactivated member is hidden; the other member stays.
+			if got := memberIDs(h.scim(http.MethodGet, "/Groups/"+gid, nil)); !slices.Equal(got, []string{stay.str("id")}) {
+				t.Errorf("group members while deactivated = %v", got)
+			}
+
+			// Admin API: the account stays listed, deactivated, and leaves the synced org group.
+			r := h.admin(http.MethodGet, "/directories/-/users/"+account, nil)
+			expectStatus(t, r, http.StatusOK)
+			if r.str("data", "status") != "deactivated" || r.str("data", "accountStatus") != "inactive" || r.str("data", "deactivatedOn") == "" {
+				t.Errorf("admin view of the deactivated account: %s", r.raw)
+			}
+			r = h.admin(http.MethodGet, "/directories/"+h.cred.DirectoryID+"/users/"+account, nil)
+			expectStatus(t, r, http.StatusOK)
+			found := func(q map[string]any) bool {
+				t.Helper()
+				r := h.admin(http.MethodPost, "/directories/-/users/search", q)
+				expectStatus(t, r, http.StatusOK)
+				return slices.ContainsFunc(r.list("data"), func(d any) bool { return dig(d, "accountId") == account })
+			}
+			if !found(map[string]any{"status": []string{"deactivated"}}) || found(map[string]any{"status": []string{"active"}}) ||
+				!found(map[string]any{"emails": []string{"leaver@example.com"}}) {
+				t.Error("users/search does not show the account as deactivated")
+			}
+			if found(map[string]any{"groupIds": []string{orgGroup}}) {
+				t.Error("the deactivated account is still in the synced org group")
+			}
+
+			// The same userName, in any case, re-activates the record.
+			again := h.createUser(userSpec{userName: "Leaver@Example.com", email: "leaver@example.com", externalID: "okta-leaver"})
+			if again.str("id") != id || again.str("urn:scim:schemas:extension:atlassian-external:1.0", "atlassianAccountId") != account ||
+				again.get("active") != true {
+				t.Fatalf("re-POST did not re-activate the same record and account: %s", again.raw)
+			}
+			expectStatus(t, h.scim(http.MethodGet, "/Users/"+id, nil), http.StatusOK)
+			if r := h.scim(http.MethodGet, "/Users?"+filterQuery(`userName eq "leaver@example.com"`), nil); r.num("totalResults") != 1 {
+				t.Errorf("after re-activation, by userName: %s", r.raw)
+			}
+			if r := h.scim(http.MethodGet, "/Users", nil); r.num("totalResults") != 2 {
+				t.Errorf("after re-activation, a duplicate or a missing user: %s", r.raw)
+			}
+			if got := memberIDs(h.scim(http.MethodGet, "/Groups/"+gid, nil)); !slices.Equal(got, []string{id, stay.str("id")}) {
+				t.Errorf("membership not restored by re-activation: %v", got)
+			}
+			if r := h.admin(http.MethodGet, "/directories/-/users/"+account, nil); r.str("data", "status") != "active" || r.str("data", "accountStatus") != "active" {
+				t.Errorf("admin view after re-activation: %s", r.raw)
+			}
+			if !found(map[string]any{"groupIds": []string{orgGroup}}) {
+				t.Error("re-activated account not back in the synced org group")
+			}
+		})
+	}
+}
+
+// While a member is deactivated, group writes cannot address it: adding it is 404, and PUT/PATCH of the
+// visible members keep its hidden membership for re-activation.
+func TestSCIMDeactivatedMembersAreHiddenAndKept(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	var ids []string
+	for i := range 3 {
+		ids = append(ids, h.createUser(userSpec{userName: fmt.Sprintf("h%d@example.com", i), email: fmt.Sprintf("h%d@example.com", i)}).str("id"))
+	}
+	gid := h.createGroup("Hidden", ids[0], ids[1]).str("id")
+	expectStatus(t, h.scim(http.MethodDelete, "/Users/"+ids[0], nil), http.StatusNoContent)
+
+	expectSCIMError(t, h.scim(http.MethodPatch, "/Groups/"+gid, patchOp(map[string]any{
+		"op": "add", "path": "members", "value": []any{map[string]any{"value": ids[0]}},
+	})), http.StatusNotFound, "")
+	expectStatus(t, h.scim(http.MethodPut, "/Groups/"+gid, map[string]any{"displayName": "Hidden", "members": []any{map[string]any{"value": ids[0]}}}), http.StatusBadRequest)
+	expectSCIMError(t, h.scim(http.MethodPost, "/Groups", map[string]any{"displayName": "Other", "members": []any{map[string]any{"value": ids[0]}}}), http.StatusNotFound, "")
+	r := h.scim(http.MethodPatch, "/Groups/"+gid, patchOp(map[string]any{
+		"op": "replace", "path": "members", "value": []any{map[string]any{"value": ids[2]}},
+	}))
+	expectStatus(t, r, http.StatusOK)
+	if got := memberIDs(r); !slices.Equal(got, []string{ids[2]}) {
+		t.Fatalf("after replace = %v", got)
+	}
+	// A remove naming the hidden member matches nothing visible: a no-op.
+	expectStatus(t, h.scim(http.MethodPatch, "/Groups/"+gid, patchOp(map[string]any{
+		"op": "remove", "path": fmt.Sprintf(`members[value eq "%s"]`, ids[0]),
+	})), http.StatusOK)
+
+	h.createUser(userSpec{userName: "h0@example.com", email: "h0@example.com"})
+	if got := memberIDs(h.scim(http.MethodGet, "/Groups/"+gid, nil)); !slices.Equal(got, []string{ids[2], ids[0]}) {
+		t.Errorf("after re-activation = %v, want the visible member and the restored one", got)
+	}
+	if u := h.scim(http.MethodGet, "/Users/"+ids[0], nil); len(u.list("groups")) != 1 || u.str("groups", "0", "value") != gid {
+		t.Errorf("re-activated user's groups: %s", u.raw)
+	}
+}
+
+// POST with active=false creates a user that is deactivated from the start (404 afterwards, account
+// deactivated); POSTing active=false for a deactivated userName links the record and keeps it deactivated.
+func TestSCIMCreateInactive(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	b := userBody(userSpec{userName: "dormant@example.com", email: "dormant@example.com"})
+	b["active"] = false
+	r := h.scim(http.MethodPost, "/Users", b)
+	expectStatus(t, r, http.StatusCreated)
+	id, account := r.str("id"), r.str("urn:scim:schemas:extension:atlassian-external:1.0", "atlassianAccountId")
+	if r.get("active") != false || account == "" {
+		t.Fatalf("created: %s", r.raw)
+	}
+	expectSCIMError(t, h.scim(http.MethodGet, "/Users/"+id, nil), http.StatusNotFound, "")
+	if a := h.admin(http.MethodGet, "/directories/-/users/"+account, nil); a.str("data", "status") != "deactivated" || a.str("data", "deactivatedOn") == "" {
+		t.Errorf("admin view: %s", a.raw)
+	}
+	r = h.scim(http.MethodPost, "/Users", b)
+	expectStatus(t, r, http.StatusCreated)
+	if r.str("id") != id || r.get("active") != false {
+		t.Errorf("second inactive POST: %s", r.raw)
+	}
+	expectSCIMError(t, h.scim(http.MethodGet, "/Users/"+id, nil), http.StatusNotFound, "")
+	if r := h.scim(http.MethodGet, "/Users", nil); r.num("totalResults") != 0 {
+		t.Errorf("list: %s", r.raw)
 	}
 }
 
@@ -349,16 +514,16 @@ func TestSCIMUserPatchForms(t *testing.T) {
 	}
 
 	// Path-less value objects, string booleans (as Entra sends them) and the lower-case
-	// "operations" key of the Atlassian spec are accepted.
+	// "operations" key of the Atlassian spec are accepted. ("False" deactivates: TestSCIMDeactivationRoutes.)
 	r = patch(map[string]any{
 		"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
 		"operations": []any{map[string]any{"op": "replace", "value": map[string]any{
-			"active": "False", "displayName": "Pat Doe",
+			"active": "True", "displayName": "Pat Doe",
 			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization": "Example",
 		}}},
 	})
 	expectStatus(t, r, http.StatusOK)
-	if r.get("active") != false || r.str("displayName") != "Pat Doe" ||
+	if r.get("active") != true || r.str("displayName") != "Pat Doe" ||
 		r.str("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "organization") != "Example" ||
 		r.str("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "department") != "R&D" {
 		t.Fatalf("path-less patch: %s", r.raw)

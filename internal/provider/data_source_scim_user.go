@@ -88,8 +88,8 @@ func (d *scimUserDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up a user in the SCIM directory by exactly one of its SCIM `id`, its `user_name` (ignoring " +
 			"case) or its `external_id`, with its profile, its Atlassian account id and the SCIM ids of its groups. Fails " +
-			"when no user or several users match, listing the candidates. Users deactivated through SCIM `DELETE` are not " +
-			"found (Atlassian answers 404 for them).",
+			"when no user or several users match, listing the candidates. Deactivated users (SCIM `DELETE`, or `active` set to " +
+			"`false`) are not found: Atlassian answers 404 for them until they are re-activated.",
 		Attributes: attrs,
 	}
 }

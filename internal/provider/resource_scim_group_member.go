@@ -66,8 +66,8 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 		MarkdownDescription: "One user's membership of one group in the Atlassian SCIM directory, as an identity provider would " +
 			"push it. Additive: other members of the group are left alone, so several configurations can add members to " +
 			"the same group.\n\nAdding a user who is already a member adopts the membership instead of failing. If the " +
-			"membership is removed outside Terraform (including when the user is deactivated, which removes them from " +
-			"every group, or when the group is deleted), the next plan shows it being added again. Destroying the resource " +
+			"membership is removed outside Terraform (including when the user is deactivated, which hides them from " +
+			"the members of every group until they are re-activated, or when the group is deleted), the next plan shows it being added again. Destroying the resource " +
 			"removes the user from the group.\n\n**Do not combine** this resource with `confluence_scim_group_members_exclusive` " +
 			"on the same group: the exclusive resource removes every member it does not list, and the two would undo each " +
 			"other's changes on every apply.",
@@ -205,8 +205,8 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 		why := "The user was removed from the group outside Terraform; the next apply adds them again."
 		// Only memberships that drifted pay for this lookup; it tells a removal from a deactivation.
 		if _, uerr := client.GetUser(ctx, userID); transport.IsNotFound(uerr) {
-			why = "The user no longer exists in the directory or was deactivated (deactivation removes a user from every " +
-				"group). Adding them again fails until the user is reactivated; remove the membership from the configuration " +
+			why = "The user no longer exists in the directory or was deactivated (a deactivated user is hidden from the " +
+				"members of every group until re-activated). Adding them again fails until the user is reactivated; remove the membership from the configuration " +
 				"if the user has left."
 		}
 		resp.Diagnostics.AddWarning("SCIM group membership no longer exists",

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 	"github.com/accessplane/terraform-provider-confluence/internal/customtypes"
@@ -155,8 +156,10 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			Validators: []validator.String{stringCheck{description: "an email address", check: checkUserEmail}},
 		},
 		"active": schema.BoolAttribute{
-			MarkdownDescription: "Whether the user is active. `false` deactivates the user in place (the account loses product " +
-				"access); `true` re-activates it. Defaults to `true`.",
+			MarkdownDescription: "Whether the user is active. Defaults to `true`. `false` deactivates the user (the account " +
+				"loses product access, and the SCIM API answers 404 for the user from then on); `true` re-activates it by " +
+				"creating the same user name again, which keeps the Atlassian account. While the user is deactivated, no " +
+				"other attribute can change (the plan fails naming it): set `active = true` to change them.",
 			Optional: true,
 			Computed: true,
 			Default:  booldefault.StaticBool(true),
@@ -187,7 +190,28 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"**Destroying this resource deactivates the account; it does not delete it.** Atlassian treats SCIM `DELETE` " +
 			"as deactivation: the user loses product access and disappears from the SCIM API, and creating a user with the " +
 			"same user name later re-activates the same Atlassian account. To delete the account itself, use the Atlassian " +
-			"User management API or admin.atlassian.com.",
+			"User management API or admin.atlassian.com.\n\n" +
+			"## Deactivated users\n\n" +
+			"Atlassian documents that a deactivated user (SCIM `DELETE`, or `active` set to `false`) \"is not available for " +
+			"future requests until activated again\": every SCIM request for it answers 404, exactly as for a user that " +
+			"does not exist. When a refresh gets that 404, the provider tells the two apart as follows.\n\n" +
+			"With the Organizations API configured (`organization_id` and `admin_api_key`), it looks the user's " +
+			"`atlassian_account_id` up there. A `deactivated` account keeps the resource in the state with `active = false` " +
+			"and its other attributes as last known, so `active = false` in the configuration plans clean and a user " +
+			"deactivated outside Terraform shows as a change to `active`. An account that is gone (or whose SCIM record " +
+			"is gone while the account is still active) removes the resource from the state with a warning, and the next " +
+			"plan creates it.\n\n" +
+			"Without the Organizations API, it assumes the user is deactivated (the SCIM API cannot delete an account) " +
+			"and keeps it the same way, with a warning naming the settings that would let it check.\n\n" +
+			"Re-activation (`active = true` on a deactivated user) creates the same user name again, which Atlassian answers " +
+			"by re-activating the user and its Atlassian account; the attributes of the configuration (and the last known " +
+			"values of those it does not set) are sent with it. The plan shows `id` and `atlassian_account_id` as known " +
+			"after apply, since they are what the directory answers.\n\n" +
+			"Creating a user with `active = false` creates it deactivated. Import takes the SCIM id of a user the directory " +
+			"can read: a deactivated user cannot be imported (the SCIM API answers 404); declare it with its `user_name`, " +
+			"`email` and `active = false` instead, and the apply links the existing record and account rather than " +
+			"creating new ones. Destroying a user that is already deactivated succeeds (its SCIM `DELETE` answers 404, which " +
+			"counts as done).",
 		Attributes: attrs,
 	}
 }
@@ -197,19 +221,28 @@ func (r *scimUserResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 // ModifyPlan fails the plan early when the SCIM API is not configured, and when a user to be created already
-// exists in the directory under the same user name or external id (it should be imported instead).
+// exists in the directory under the same user name or external id (it should be imported instead). For a
+// deactivated user it refuses attribute changes and marks what re-activation may change.
 func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
 	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || !req.State.Raw.IsNull() {
+	if diags.HasError() {
 		return
 	}
 	var plan scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state scimUserModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			planDeactivatedUser(ctx, plan, state, resp)
+		}
 		return
 	}
 	if !plan.UserName.IsUnknown() {
@@ -241,6 +274,40 @@ func (r *scimUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 }
 
+// planDeactivatedUser handles a user whose state says it is deactivated. Every SCIM operation on it answers 404
+// (reference §1.6), so nothing but re-activation can be applied: a changed attribute with active = false is a plan
+// error naming it. Re-activation is a POST of the same user name, which answers the record: its SCIM id and account
+// are whatever the directory returns, so they are unknown in the plan. UNCONFIRMED: whether the live service keeps
+// the SCIM id on re-activation (§1.6 leaves re-activation open); the emulator keeps the id and the account.
+func planDeactivatedUser(ctx context.Context, plan, state scimUserModel, resp *resource.ModifyPlanResponse) {
+	if state.Active.IsNull() || state.Active.IsUnknown() || state.Active.ValueBool() {
+		return
+	}
+	if plan.Active.IsUnknown() || plan.Active.ValueBool() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("atlassian_account_id"), types.StringUnknown())...)
+		return
+	}
+	refuse := func(attr string) {
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Cannot change a deactivated SCIM user",
+			fmt.Sprintf("SCIM user %q is deactivated (active = false), and Atlassian answers 404 to every request for a "+
+				"deactivated user until it is re-activated, so %s cannot change. Set active = true to re-activate the user "+
+				"with the new value, or keep the previous value while it stays deactivated.", state.UserName.ValueString(), attr))
+	}
+	if !plan.UserName.IsUnknown() && !strings.EqualFold(plan.UserName.ValueString(), state.UserName.ValueString()) {
+		refuse("user_name")
+	}
+	if !plan.Email.IsUnknown() && !strings.EqualFold(plan.Email.ValueString(), state.Email.ValueString()) {
+		refuse("email")
+	}
+	for _, a := range scimUserAttrs {
+		want, have := *a.field(&plan), *a.field(&state)
+		if !want.IsUnknown() && !want.IsNull() && want.ValueString() != have.ValueString() {
+			refuse(a.name)
+		}
+	}
+}
+
 // findSCIMUserByName returns the user whose userName equals name ignoring case (RFC 7643: userName is not
 // case-exact), or nil. The filter already narrows the list; the comparison guards against servers that match
 // more loosely.
@@ -265,6 +332,21 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	created, err := client.CreateUser(ctx, scimUserInput(plan))
+	if err != nil {
+		if transport.IsConflict(err) {
+			addSCIMUserConflict(ctx, &resp.Diagnostics, client, plan, err)
+			return
+		}
+		addAPIError(&resp.Diagnostics, "Could not create the SCIM user", err)
+		return
+	}
+	tflog.Info(ctx, "created SCIM user", map[string]any{"id": created.ID, "atlassian_account_id": created.AccountID(), "active": created.IsActive()})
+	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, created))...)
+}
+
+// scimUserInput is the POST body for the planned user (create, and re-activation of a deactivated one).
+func scimUserInput(plan scimUserModel) scim.User {
 	active := plan.Active.IsUnknown() || plan.Active.ValueBool()
 	in := scim.User{
 		UserName:          plan.UserName.ValueString(),
@@ -283,17 +365,7 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	if dept, org := plan.Department.ValueString(), plan.Organization.ValueString(); dept != "" || org != "" {
 		in.Enterprise = &scim.Enterprise{Department: dept, Organization: org}
 	}
-	created, err := client.CreateUser(ctx, in)
-	if err != nil {
-		if transport.IsConflict(err) {
-			addSCIMUserConflict(ctx, &resp.Diagnostics, client, plan, err)
-			return
-		}
-		addAPIError(&resp.Diagnostics, "Could not create the SCIM user", err)
-		return
-	}
-	tflog.Info(ctx, "created SCIM user", map[string]any{"id": created.ID, "atlassian_account_id": created.AccountID()})
-	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, created))...)
+	return in
 }
 
 // addSCIMUserConflict explains a 409 on create: the API's detail, plus the import command when the user holding the
@@ -358,12 +430,7 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	u, err := client.GetUser(ctx, state.ID.ValueString())
 	if transport.IsNotFound(err) {
-		// Atlassian answers 404 for users deactivated through SCIM DELETE as well as for deleted ones.
-		resp.Diagnostics.AddWarning("SCIM user no longer exists",
-			fmt.Sprintf("SCIM user %q (%s) was not found in the directory: it was deleted or deactivated outside Terraform. "+
-				"It is removed from the state and the next apply creates it again (Atlassian re-activates the same account "+
-				"for the same user name).", state.UserName.ValueString(), state.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
+		r.readUnavailable(ctx, state, resp)
 		return
 	}
 	if err != nil {
@@ -371,6 +438,66 @@ func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(state, u))...)
+}
+
+// readUnavailable decides what a SCIM 404 means. Atlassian answers 404 for a deactivated user (SCIM DELETE or
+// active=false: "not available for future requests until activated again", reference §1.6) as for one that does
+// not exist. The Organizations API still lists a deactivated account (status "deactivated"), so with that API
+// configured the account decides; without it the user is assumed deactivated, since the SCIM API cannot delete an
+// account (§1.6: deleting a managed account "via the user provisioning API is not supported").
+func (r *scimUserResource) readUnavailable(ctx context.Context, state scimUserModel, resp *resource.ReadResponse) {
+	id, name := state.ID.ValueString(), state.UserName.ValueString()
+	if !knownStr(state.UserName.StringValue) { // import by SCIM id: nothing to fall back on
+		resp.Diagnostics.AddError("SCIM user not found",
+			fmt.Sprintf("No user with SCIM id %q can be read from the directory. Atlassian answers 404 for a deactivated "+
+				"user as for an unknown id, so a deactivated user cannot be imported. To manage a deactivated user, declare "+
+				"it with its user_name and email (and active = false to keep it deactivated) and apply: creating the same "+
+				"user name links the existing record and Atlassian account instead of making new ones.", id))
+		return
+	}
+	keep := func() {
+		state.Active = types.BoolValue(false)
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	}
+	gone := func(why string) {
+		resp.Diagnostics.AddWarning("SCIM user no longer exists",
+			fmt.Sprintf("SCIM user %q (%s) was not found in the directory, and %s. It is removed from the state and the "+
+				"next apply creates it again.", name, id, why))
+		resp.State.RemoveResource(ctx)
+	}
+	accountID := state.AtlassianAccountID.ValueString()
+	orgAPI, diags := r.data.Admin()
+	if diags.HasError() || !knownStr(state.AtlassianAccountID) || accountID == "" {
+		why := "the Organizations API is not configured, so the provider cannot look its Atlassian account up. Set " +
+			`"organization_id" and "admin_api_key" (or ` + envOrganizationID + " and " + envAdminAPIKey + ") so that " +
+			"it can tell a deactivated user from a deleted one"
+		if !diags.HasError() {
+			why = "the state holds no Atlassian account id to look up in the Organizations API, so the provider cannot " +
+				"tell a deactivated user from a deleted one"
+		}
+		resp.Diagnostics.AddWarning("SCIM user assumed deactivated",
+			fmt.Sprintf("SCIM user %q (%s) answers 404. Atlassian answers 404 for a deactivated user (SCIM DELETE or "+
+				"active = false) as for a deleted one, and %s. It is kept in the state as deactivated (active = false, other "+
+				"attributes as last known): with active = true in the configuration, the next apply re-activates it by "+
+				"creating the same user name again, which keeps the Atlassian account.", name, id, why))
+		keep()
+		return
+	}
+	// UNCONFIRMED: that the Organizations API shows a SCIM-deactivated account as status "deactivated" as soon as
+	// SCIM answers 404 (§2.7 lists the status; any lag is undocumented). directoryId "-" is documented on this read.
+	account, err := orgAPI.GetUser(ctx, admin.AllDirectories, accountID)
+	switch {
+	case transport.IsNotFound(err):
+		gone(fmt.Sprintf("its Atlassian account %s no longer exists in the organization", accountID))
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "Could not look the SCIM user's Atlassian account up in the Organizations API", err)
+	case account.Status == admin.UserStatusDeactivated:
+		tflog.Info(ctx, "SCIM user is deactivated", map[string]any{"id": id, "atlassian_account_id": accountID})
+		keep()
+	default:
+		gone(fmt.Sprintf("its Atlassian account %s is not deactivated (status %q): the SCIM record itself is gone",
+			accountID, account.Status))
+	}
 }
 
 // scimUserPatch lists the operations that take the directory from state to plan: only attributes that changed, and
@@ -414,30 +541,39 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := state.ID.ValueString()
-	var fetched *scim.User
-	current := func() (*scim.User, error) {
-		var err error
-		if fetched == nil {
-			fetched, err = client.GetUser(ctx, id)
+	var u *scim.User
+	var ops []scim.PatchOperation
+	if !state.Active.ValueBool() && (plan.Active.IsUnknown() || plan.Active.ValueBool()) {
+		if u, ops = r.reactivate(ctx, client, plan, state, resp); u == nil {
+			return
 		}
-		return fetched, err
+	} else {
+		id := state.ID.ValueString()
+		var fetched *scim.User
+		current := func() (*scim.User, error) {
+			var err error
+			if fetched == nil {
+				fetched, err = client.GetUser(ctx, id)
+			}
+			return fetched, err
+		}
+		var err error
+		if ops, err = scimUserPatch(plan, state, current); err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the SCIM user", err)
+			return
+		}
+		u = fetched
+		if len(ops) > 0 {
+			u, err = client.PatchUser(ctx, id, ops...)
+		} else if u == nil {
+			u, err = client.GetUser(ctx, id)
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not update the SCIM user", err)
+			return
+		}
 	}
-	ops, err := scimUserPatch(plan, state, current)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not read the SCIM user", err)
-		return
-	}
-	u := fetched
-	if len(ops) > 0 {
-		u, err = client.PatchUser(ctx, id, ops...)
-	} else if u == nil {
-		u, err = client.GetUser(ctx, id)
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not update the SCIM user", err)
-		return
-	}
+	id := u.ID
 	// Removing department/organization from the enterprise extension uncovers Atlassian's top-level copy, which
 	// the read falls back to; remove that too so the value is really gone.
 	var again []scim.PatchOperation
@@ -448,6 +584,7 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 		again = append(again, scim.Remove("organization"))
 	}
 	if len(again) > 0 {
+		var err error
 		if u, err = client.PatchUser(ctx, id, again...); err != nil {
 			addAPIError(&resp.Diagnostics, "Could not update the SCIM user", err)
 			return
@@ -457,7 +594,41 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, u))...)
 }
 
-// Delete is SCIM DELETE, which Atlassian treats as deactivation of the account.
+// reactivate brings a deactivated user back: SCIM answers 404 for it, so it is a POST of the same user name with the
+// planned attributes, which Atlassian answers by re-activating the record and its account (reference §1.6: the way
+// back is UNCONFIRMED there; IdPs re-POST, and Atlassian links the existing account). Attributes the answer does not
+// carry as planned are then PATCHed. It returns the user (nil after an error) and the PATCH operations it sent.
+func (r *scimUserResource) reactivate(ctx context.Context, client *scim.Client, plan, state scimUserModel, resp *resource.UpdateResponse) (*scim.User, []scim.PatchOperation) {
+	u, err := client.CreateUser(ctx, scimUserInput(plan))
+	if err != nil {
+		if transport.IsConflict(err) {
+			addSCIMUserConflict(ctx, &resp.Diagnostics, client, plan, err)
+			return nil, nil
+		}
+		addAPIError(&resp.Diagnostics, "Could not re-activate the SCIM user", err)
+		return nil, nil
+	}
+	tflog.Info(ctx, "re-activated SCIM user", map[string]any{"id": u.ID, "previous_id": state.ID.ValueString(), "atlassian_account_id": u.AccountID()})
+	// The user exists again: save it now, so that a failure below leaves it in the state.
+	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, u))...)
+	if before := state.AtlassianAccountID.ValueString(); before != "" && u.AccountID() != "" && u.AccountID() != before {
+		resp.Diagnostics.AddWarning("SCIM user re-activated on another Atlassian account",
+			fmt.Sprintf("Re-activating SCIM user %q linked it to Atlassian account %s, not to %s as before: the old account "+
+				"is gone. Grants made to the old account id do not apply to the new one.", u.UserName, u.AccountID(), before))
+	}
+	ops, err := scimUserPatch(plan, scimUserState(plan, u), func() (*scim.User, error) { return u, nil })
+	if err != nil || len(ops) == 0 {
+		return u, nil
+	}
+	if u, err = client.PatchUser(ctx, u.ID, ops...); err != nil {
+		addAPIError(&resp.Diagnostics, "Could not update the re-activated SCIM user", err)
+		return nil, nil
+	}
+	return u, ops
+}
+
+// Delete is SCIM DELETE, which Atlassian treats as deactivation of the account. A user that is already deactivated
+// answers 404, which the client counts as done.
 func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -15,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
@@ -270,7 +274,7 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 					return nil
 				})},
 			},
-			{ // drift: deactivated through the API; plan re-activates in place
+			{ // drift: deactivated through the API (the directory answers 404 from then on); plan re-activates it
 				PreConfig: func() {
 					if _, err := api.PatchUser(context.Background(), id, scim.Replace("active", false)); err != nil {
 						t.Fatal(err)
@@ -288,7 +292,7 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 					return nil
 				})},
 			},
-			{ // drift: deleted (deactivated, 404) through the API; plan creates it again, on the same account
+			{ // drift: SCIM DELETE (deactivation, 404) through the API; plan re-activates it, on the same account
 				PreConfig: func() {
 					if err := api.DeleteUser(context.Background(), id); err != nil {
 						t.Fatal(err)
@@ -296,7 +300,7 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 				},
 				Config: scimUserConfig(env, cleared...),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
@@ -319,7 +323,8 @@ func TestAccSCIMUser_lifecycle(t *testing.T) {
 	})
 }
 
-// active = false deactivates in place and true re-activates, each as one PATCH.
+// active = false deactivates in place as one PATCH; the directory answers 404 from then on, and true re-activates
+// the user as one POST of the same user name, keeping its SCIM id and account.
 func TestAccSCIMUser_activeInPlace(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
@@ -350,7 +355,7 @@ func TestAccSCIMUser_activeInPlace(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectRequests(env, map[string]int{routePatchUser: 1, routePutUser: 0, "DELETE " + routeUser: 0}),
 					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					isActive(false),
+					acctest.CheckAPI(func(ctx context.Context) error { return userGone(api, &id)(nil) }), // deactivated: 404
 				},
 			},
 			{
@@ -358,11 +363,16 @@ func TestAccSCIMUser_activeInPlace(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				Config: scimUserConfig(env, janeBase...),
+				PreConfig: env.ResetRequests,
+				Config:    scimUserConfig(env, janeBase...),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{isActive(true)},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRequests(env, map[string]int{"POST " + routeUsers: 1, routePatchUser: 0, routePutUser: 0}),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					isActive(true),
+				},
 			},
 		},
 	})
@@ -533,4 +543,436 @@ func TestAccSCIMUser_badInput(t *testing.T) {
 		}
 	})
 	acctest.ExpectErrors(t, cases)
+}
+
+// warningRecorder serves the provider and keeps the warnings its reads return, which terraform-plugin-testing does
+// not expose.
+type warningRecorder struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (w *warningRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"confluence": func() (tfprotov6.ProviderServer, error) {
+			s, err := acctest.ProviderFactories["confluence"]()
+			return &warningServer{ProviderServer: s, w: w}, err
+		},
+	}
+}
+
+func (w *warningRecorder) reset() { w.mu.Lock(); w.seen = nil; w.mu.Unlock() }
+
+// expect checks that some warning since the last reset matches pattern (or, with pattern "", that there was none).
+func (w *warningRecorder) expect(pattern string) statecheck.StateCheck {
+	return acctest.CheckAPI(func(context.Context) error {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if pattern == "" {
+			if len(w.seen) > 0 {
+				return fmt.Errorf("unexpected warnings: %q", w.seen)
+			}
+			return nil
+		}
+		re := regexp.MustCompile(pattern)
+		for _, s := range w.seen {
+			if re.MatchString(s) {
+				return nil
+			}
+		}
+		return fmt.Errorf("no warning matches %s; got %q", pattern, w.seen)
+	})
+}
+
+type warningServer struct {
+	tfprotov6.ProviderServer
+	w *warningRecorder
+}
+
+func (s *warningServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+				s.w.mu.Lock()
+				s.w.seen = append(s.w.seen, d.Summary+": "+d.Detail)
+				s.w.mu.Unlock()
+			}
+		}
+	}
+	return resp, err
+}
+
+const routeAdminUser = "GET /admin/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}"
+
+// deactivateByHand are the ways an admin or identity provider deactivates a user through the SCIM API.
+var deactivateByHand = map[string]func(*scim.Client, string) error{
+	"PATCH active=false": func(c *scim.Client, id string) error {
+		_, err := c.PatchUser(context.Background(), id, scim.Replace("active", false))
+		return err
+	},
+	"DELETE": func(c *scim.Client, id string) error { return c.DeleteUser(context.Background(), id) },
+}
+
+// expectSingleActiveUser checks through the SCIM and Admin APIs that userName is one active user with SCIM id *id on
+// account *account, and that no other record or account holds it or its email.
+func expectSingleActiveUser(orgAPI *admin.Client, c *scim.Client, userName, email string, id, account *string) statecheck.StateCheck {
+	return acctest.CheckAPI(func(ctx context.Context) error {
+		all, err := c.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		var same []scim.User
+		for _, u := range all {
+			if strings.EqualFold(u.UserName, userName) || strings.EqualFold(u.PrimaryEmail(), email) {
+				same = append(same, u)
+			}
+		}
+		if len(same) != 1 || same[0].ID != *id || same[0].AccountID() != *account || !same[0].IsActive() {
+			return fmt.Errorf("want one active SCIM user %s on account %s, the directory lists %+v", *id, *account, same)
+		}
+		accounts, err := orgAPI.UsersByEmail(ctx, admin.AllDirectories, email)
+		if err != nil {
+			return err
+		}
+		if len(accounts) != 1 || accounts[0].AccountID != *account || accounts[0].Status != "active" {
+			return fmt.Errorf("want one active account %s for %s, the organization has %+v", *account, email, accounts)
+		}
+		return nil
+	})
+}
+
+// equalStrings checks that two captured values are equal and set.
+func equalStrings(what string, got, want *string) statecheck.StateCheck {
+	return acctest.CheckAPI(func(context.Context) error {
+		if *want == "" || *got != *want {
+			return fmt.Errorf("%s is %q, want %q", what, *got, *want)
+		}
+		return nil
+	})
+}
+
+// A user deactivated outside Terraform (PATCH active=false or DELETE through the SCIM API; the directory answers 404
+// from then on) is drift: the plan updates active (not a create), the apply re-activates the same record and account
+// without a duplicate, and the next plans are empty. The Organizations API tells the deactivation apart, silently.
+func TestAccSCIMUser_deactivatedOutsideTerraform(t *testing.T) {
+	t.Parallel()
+	for name, deactivate := range deactivateByHand {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := acctest.New(t, emulator.Options{})
+			api := env.SCIM(t)
+			w := &warningRecorder{}
+			var id, account, idAfter, accountAfter string
+			config := scimUserConfig(env, janeWith(`display_name = "Jane Doe"`, `title = "Engineer"`)...)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: w.factories(),
+				CheckDestroy:             userGone(api, &id),
+				Steps: []resource.TestStep{
+					{
+						Config: config,
+						ConfigStateChecks: []statecheck.StateCheck{
+							acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+							acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &account),
+						},
+					},
+					{
+						PreConfig: func() {
+							if err := deactivate(api, id); err != nil {
+								t.Fatal(err)
+							}
+							if _, err := api.GetUser(context.Background(), id); !transport.IsNotFound(err) {
+								t.Fatalf("deactivated user still readable (err=%v)", err)
+							}
+							env.ResetRequests()
+							w.reset()
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+							plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("title"), knownvalue.StringExact("Engineer")),
+							plancheck.ExpectUnknownValue(scimUserAddr, tfjsonpath.New("id")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							// one re-POST of the user name, no PATCH (it carried every attribute), no DELETE
+							expectRequests(env, map[string]int{"POST " + routeUsers: 1, routePatchUser: 0, routePutUser: 0, "DELETE " + routeUser: 0}),
+							acctest.CheckAPI(func(context.Context) error {
+								if n := env.Requests(routeAdminUser); n == 0 {
+									return fmt.Errorf("the refresh did not look the account up in the Organizations API")
+								}
+								return nil
+							}),
+							w.expect(""),
+							acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &idAfter),
+							acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &accountAfter),
+							equalStrings("SCIM id after re-activation", &idAfter, &id),
+							equalStrings("account after re-activation", &accountAfter, &account),
+							statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+							expectSingleActiveUser(env.Admin(t), api, "Jane.Doe@Example.com", "jane.doe@example.com", &id, &account),
+							expectUser(api, &id, func(u *scim.User) error {
+								if u.DisplayName != "Jane Doe" || u.Title != "Engineer" {
+									return fmt.Errorf("re-activated user lost attributes: %+v", u)
+								}
+								return nil
+							}),
+						},
+					},
+					{
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+		})
+	}
+}
+
+// Offboarding kept in code: active = false deactivates the user, and every later plan is empty although the
+// directory answers 404 for it (the Organizations API shows the account deactivated). Nothing else can change
+// while it is deactivated, and the plan says so naming the attribute. Destroy of the deactivated user succeeds.
+func TestAccSCIMUser_declaredInactive(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	w := &warningRecorder{}
+	var id, account string
+	orgAPI := env.Admin(t)
+	inactive := scimUserConfig(env, janeWith(`title = "Engineer"`, `active = false`)...)
+	stillInactive := resource.TestStep{
+		PreConfig:        func() { env.ResetRequests(); w.reset() },
+		Config:           inactive,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectRequests(env, map[string]int{"POST " + routeUsers: 0, routePatchUser: 0, routePutUser: 0, "DELETE " + routeUser: 0}),
+			statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+			statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("title"), knownvalue.StringExact("Engineer")),
+			w.expect(""),
+		},
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: w.factories(),
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(env, janeWith(`title = "Engineer"`)...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &account),
+				},
+			},
+			{
+				Config: inactive,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+					acctest.CheckAPI(func(ctx context.Context) error {
+						if _, err := api.GetUser(ctx, id); !transport.IsNotFound(err) {
+							return fmt.Errorf("deactivated user still readable (err=%v)", err)
+						}
+						a, err := orgAPI.GetUser(ctx, admin.AllDirectories, account)
+						if err != nil {
+							return err
+						}
+						if a.Status != admin.UserStatusDeactivated {
+							return fmt.Errorf("account status %q, want deactivated", a.Status)
+						}
+						return nil
+					}),
+				},
+			},
+			stillInactive,
+			stillInactive,
+			stillInactive,
+			{ // nothing can change while deactivated: a plan-time error naming the attribute, before any write
+				Config:      scimUserConfig(env, janeWith(`title = "Staff Engineer"`, `active = false`)...),
+				ExpectError: regexp.MustCompile(`(?s)Cannot change a deactivated SCIM user.*title.*Set active = true`),
+			},
+			stillInactive,
+		},
+	})
+}
+
+// Created with active = false, the user is deactivated from the start and plans clean; it cannot be imported by its
+// SCIM id (the directory answers 404), and active = true re-activates it on the same account.
+func TestAccSCIMUser_createInactive(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	orgAPI := env.Admin(t)
+	var id, account, accountAfter string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(env, janeWith(`active = false`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &account),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+					acctest.CheckAPI(func(ctx context.Context) error {
+						if _, err := api.GetUser(ctx, id); !transport.IsNotFound(err) {
+							return fmt.Errorf("user created inactive is readable (err=%v)", err)
+						}
+						a, err := orgAPI.GetUser(ctx, admin.AllDirectories, account)
+						if err != nil {
+							return err
+						}
+						if a.Status != admin.UserStatusDeactivated {
+							return fmt.Errorf("account status %q, want deactivated", a.Status)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				Config:           scimUserConfig(env, janeWith(`active = false`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ResourceName: scimUserAddr,
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return id, nil
+				},
+				ExpectError: regexp.MustCompile(`(?s)SCIM user not found.*deactivated\s+user\s+cannot\s+be\s+imported.*active\s+=\s+false`),
+			},
+			{
+				Config: scimUserConfig(env, janeBase...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &accountAfter),
+					equalStrings("account after re-activation", &accountAfter, &account),
+					expectSingleActiveUser(env.Admin(t), api, "Jane.Doe@Example.com", "jane.doe@example.com", &id, &account),
+				},
+			},
+		},
+	})
+}
+
+// Without the Organizations API the provider cannot tell deactivated from deleted: it assumes deactivated (the SCIM
+// API cannot delete an account), says so in a warning naming the settings that would let it check, and behaves as
+// with the API: hand deactivation plans an update that re-activates the same account, and active = false plans clean.
+func TestAccSCIMUser_deactivatedWithoutOrganizationAPI(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	w := &warningRecorder{}
+	var id, account, idAfter, accountAfter string
+	provider := env.ProviderBlock([]string{"organization_id", "admin_api_key"})
+	config := func(lines ...string) string {
+		return provider + "\nresource \"confluence_scim_user\" \"jane\" {\n  " + strings.Join(janeWith(lines...), "\n  ") + "\n}\n"
+	}
+	const assumed = `SCIM user assumed deactivated: .*answers 404.*"organization_id" and "admin_api_key".*ATLASSIAN_ORGANIZATION_ID`
+	stillInactive := resource.TestStep{
+		PreConfig:        func() { env.ResetRequests(); w.reset() },
+		Config:           config(`active = false`),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectRequests(env, map[string]int{"POST " + routeUsers: 0, routePatchUser: 0, routeAdminUser: 0}),
+			statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+			w.expect(assumed),
+		},
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: w.factories(),
+		CheckDestroy:             userGone(api, &id),
+		Steps: []resource.TestStep{
+			{
+				Config: config(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &account),
+					w.expect(""),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := api.DeleteUser(context.Background(), id); err != nil {
+						t.Fatal(err)
+					}
+					w.reset()
+				},
+				Config: config(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					w.expect(assumed),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &idAfter),
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &accountAfter),
+					equalStrings("SCIM id after re-activation", &idAfter, &id),
+					equalStrings("account after re-activation", &accountAfter, &account),
+					expectSingleActiveUser(env.Admin(t), api, "Jane.Doe@Example.com", "jane.doe@example.com", &id, &account),
+				},
+			},
+			{ // readable again: no warning
+				PreConfig:         w.reset,
+				Config:            config(),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{w.expect("")},
+			},
+			{
+				Config: config(`active = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+			},
+			stillInactive,
+			stillInactive,
+		},
+	})
+}
+
+// A 404 whose account the Organizations API does not show deactivated means the SCIM record itself is gone (here:
+// the address moved to another SCIM user, which re-activated the account): the resource leaves the state with a
+// warning and the plan creates it, rather than planning a re-activation.
+func TestAccSCIMUser_goneWhenAccountNotDeactivated(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	w := &warningRecorder{}
+	var id string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: w.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:            scimUserConfig(env, janeBase...),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id)},
+			},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					if err := api.DeleteUser(ctx, id); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := api.CreateUser(ctx, scim.User{UserName: "jdoe", Emails: []scim.Email{{Value: "jane.doe@example.com", Primary: true}}}); err != nil {
+						t.Fatal(err)
+					}
+					w.reset()
+				},
+				Config:             scimUserConfig(env, janeBase...),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	re := regexp.MustCompile(`(?s)SCIM user no longer exists: .*not deactivated \(status "active"\).*removed from the state`)
+	if !slices.ContainsFunc(w.seen, re.MatchString) {
+		t.Errorf("no warning matches %s; got %q", re, w.seen)
+	}
 }

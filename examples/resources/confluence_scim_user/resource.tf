@@ -15,7 +15,8 @@ resource "confluence_scim_user" "jane" {
   # Set one to "" to remove it from the directory.
 }
 
-# A contractor whose access is paused: deactivated in place, re-activated by removing the line.
+# A contractor whose access is paused: deactivated (every later plan stays empty), and re-activated on the same
+# Atlassian account by removing the line.
 resource "confluence_scim_user" "contractor" {
   user_name = "ken.contract@example.com"
   email     = "ken.contract@example.com"

@@ -32,6 +32,10 @@ type User struct {
 	Groups           []UserGroup `json:"groups,omitempty"` // when a search expands ExpandUserGroups
 }
 
+// UserStatusDeactivated is the Status of a deactivated account: one deactivated through SCIM (DELETE or
+// active=false) stays listed with it, which tells it apart from a deleted one (absent, 404).
+const UserStatusDeactivated = "deactivated"
+
 // UserGroup is a group a user belongs to, as a search expanding ExpandUserGroups shows it.
 type UserGroup struct {
 	ID          string `json:"id"`
