@@ -466,7 +466,7 @@ func (r *scimUserResource) readUnavailable(ctx context.Context, state scimUserMo
 		resp.State.RemoveResource(ctx)
 	}
 	accountID := state.AtlassianAccountID.ValueString()
-	orgAPI, diags := r.data.Admin()
+	orgAPI, diags := r.data.Admin(ctx)
 	if diags.HasError() || !knownStr(state.AtlassianAccountID) || accountID == "" {
 		why := "the Organizations API is not configured, so the provider cannot look its Atlassian account up. Set " +
 			`"organization_id" and "admin_api_key" (or ` + envOrganizationID + " and " + envAdminAPIKey + ") so that " +
