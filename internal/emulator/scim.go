@@ -192,44 +192,54 @@ func project(doc map[string]any, attrs, excluded []string) map[string]any {
 	return out
 }
 
-func (e *Emulator) scimListUsers(w http.ResponseWriter, r *http.Request) {
+// scimList is the skeleton both SCIM list routes share: the single eq filter on the attributes the route
+// supports (reference §1.5), 1-based paging and attribute projection, then one page of the matching items.
+func scimList[T any](e *Emulator, w http.ResponseWriter, r *http.Request, filterAttrs []string,
+	items func(st *state) []T, match func(item T, f *listFilter) bool, render func(st *state, item T, base string) map[string]any,
+) {
 	var f *listFilter
 	if s := r.URL.Query().Get("filter"); s != "" {
 		var err error
-		if f, err = parseListFilter(s, "userName", "externalId"); err != nil {
+		if f, err = parseListFilter(s, filterAttrs...); err != nil {
 			writeSCIMError(w, scimErr(http.StatusBadRequest, "invalidFilter", "Invalid filter: %v.", err))
 			return
 		}
 	}
 	p, se := e.scimPage(r)
-	if se == nil {
-		_, _, se = projection(r)
-	}
 	if se != nil {
 		writeSCIMError(w, se)
 		return
 	}
-	attrs, excluded, _ := projection(r)
+	attrs, excluded, se := projection(r)
+	if se != nil {
+		writeSCIMError(w, se)
+		return
+	}
 	base := e.base(r)
 	e.lock()
-	var matched []*scimUser
-	for _, u := range e.st.liveUsers() {
-		switch {
-		case f == nil:
-		case f.attr == "userName" && !strings.EqualFold(u.UserName, f.value):
-			continue
-		case f.attr == "externalId" && u.ExternalID != f.value:
-			continue
+	var matched []T
+	for _, item := range items(e.st) {
+		if f == nil || match(item, f) {
+			matched = append(matched, item)
 		}
-		matched = append(matched, u)
 	}
 	from, to := pageBounds(len(matched), p)
 	resources := make([]any, 0, to-from)
-	for _, u := range matched[from:to] {
-		resources = append(resources, project(e.renderUser(e.st, u, base), attrs, excluded))
+	for _, item := range matched[from:to] {
+		resources = append(resources, project(render(e.st, item, base), attrs, excluded))
 	}
 	e.unlock()
 	writeSCIM(w, http.StatusOK, listResponse(len(matched), p, resources))
+}
+
+func (e *Emulator) scimListUsers(w http.ResponseWriter, r *http.Request) {
+	scimList(e, w, r, []string{"userName", "externalId"}, (*state).liveUsers,
+		func(u *scimUser, f *listFilter) bool {
+			if f.attr == "userName" {
+				return strings.EqualFold(u.UserName, f.value)
+			}
+			return u.ExternalID == f.value // externalId is case-exact
+		}, e.renderUser)
 }
 
 func (e *Emulator) scimCreateUser(w http.ResponseWriter, r *http.Request) {
@@ -372,38 +382,8 @@ func (e *Emulator) scimDeleteUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) scimListGroups(w http.ResponseWriter, r *http.Request) {
-	var f *listFilter
-	if s := r.URL.Query().Get("filter"); s != "" {
-		var err error
-		if f, err = parseListFilter(s, "displayName"); err != nil {
-			writeSCIMError(w, scimErr(http.StatusBadRequest, "invalidFilter", "Invalid filter: %v.", err))
-			return
-		}
-	}
-	p, se := e.scimPage(r)
-	if se == nil {
-		_, _, se = projection(r)
-	}
-	if se != nil {
-		writeSCIMError(w, se)
-		return
-	}
-	attrs, excluded, _ := projection(r)
-	base := e.base(r)
-	e.lock()
-	var matched []*scimGroup
-	for _, g := range e.st.groupsInOrder() {
-		if f == nil || strings.EqualFold(g.DisplayName, f.value) {
-			matched = append(matched, g)
-		}
-	}
-	from, to := pageBounds(len(matched), p)
-	resources := make([]any, 0, to-from)
-	for _, g := range matched[from:to] {
-		resources = append(resources, project(e.renderGroup(e.st, g, base), attrs, excluded))
-	}
-	e.unlock()
-	writeSCIM(w, http.StatusOK, listResponse(len(matched), p, resources))
+	scimList(e, w, r, []string{"displayName"}, (*state).groupsInOrder,
+		func(g *scimGroup, f *listFilter) bool { return strings.EqualFold(g.DisplayName, f.value) }, e.renderGroup)
 }
 
 func (e *Emulator) scimCreateGroup(w http.ResponseWriter, r *http.Request) {
