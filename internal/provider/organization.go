@@ -108,6 +108,8 @@ func directoryListed(dirs []admin.Directory, id string) bool {
 // another API's settings, that they name one organization: the SCIM directory is one of its directories and
 // site_url is one of its Confluence workspaces. It costs the directory listing and the workspace lookup, both
 // kept by the Admin client for the lookups that follow (default group directory, site resource id).
+// That the SCIM URL's directory id is the Admin API's id of the same directory is UNCONFIRMED (reference §1.1,
+// §8.5: Atlassian's knowledge base says the SCIM directory id is found with the Get directories endpoint).
 // A mismatch is an error naming both settings, returned to every caller; a failure to look is a warning, given
 // once, so that an Admin API outage does not stop the other APIs' resources.
 func (d *providerData) checkOrganization(ctx context.Context) diag.Diagnostics {
