@@ -340,7 +340,7 @@ func (e *Emulator) pageReply(r *http.Request, path string, p v2Page, limit, size
 	if to < len(items) {
 		next := p
 		next.Offset = to
-		rel := path + "?cursor=" + encodeCursor(next) + "&limit=" + strconv.Itoa(limit)
+		rel := sitePrefix(r) + path + "?cursor=" + encodeCursor(next) + "&limit=" + strconv.Itoa(limit)
 		links["next"] = rel
 		rep.header = http.Header{"Link": {"<" + rel + `>; rel="next", <` + base + `>; rel="base"`}}
 	}

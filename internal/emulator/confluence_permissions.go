@@ -49,7 +49,7 @@ func renderV1Permission(p *spacePermission, base, spaceKey string) map[string]an
 		"subject":   map[string]any{"type": typ, "identifier": id},
 		"operation": map[string]any{"key": p.Key, "target": p.Target},
 		"_links": map[string]any{
-			"base": base, "context": "/wiki",
+			"base": base, "context": linkContext(base),
 			"self": base + "/rest/api/space/" + url.PathEscape(spaceKey) + "/permission/" + strconv.FormatInt(p.ID, 10),
 		},
 	}
@@ -262,7 +262,7 @@ func (e *Emulator) v1GroupByID(w http.ResponseWriter, r *http.Request) {
 		}
 		return accessOK(http.StatusOK, map[string]any{
 			"type": "group", "name": g.Name, "id": g.ID, "usageType": "USERBASE_GROUP", "managedBy": managedBy,
-			"_links": map[string]any{"base": base, "context": "/wiki", "self": base + "/rest/api/group/by-id?id=" + url.QueryEscape(g.ID)},
+			"_links": map[string]any{"base": base, "context": linkContext(base), "self": base + "/rest/api/group/by-id?id=" + url.QueryEscape(g.ID)},
 		})
 	})
 }
@@ -285,7 +285,7 @@ func (e *Emulator) v1CurrentUser(w http.ResponseWriter, r *http.Request) {
 			"publicName": public, "displayName": a.Name, "isExternalCollaborator": false, "isGuest": false,
 			"profilePicture": map[string]any{"path": "/wiki/aa-avatar/" + a.ID, "width": 48, "height": 48, "isDefault": true},
 			"_expandable":    map[string]any{"operations": "", "personalSpace": ""},
-			"_links":         map[string]any{"base": base, "context": "/wiki", "self": base + "/rest/api/user?accountId=" + url.QueryEscape(a.ID)},
+			"_links":         map[string]any{"base": base, "context": linkContext(base), "self": base + "/rest/api/user?accountId=" + url.QueryEscape(a.ID)},
 		}
 		if a.TimeZone != "" {
 			user["timeZone"] = a.TimeZone

@@ -19,7 +19,27 @@ const (
 	v2MaxLimit     = 250
 )
 
-func (e *Emulator) wikiBase(r *http.Request) string { return e.base(r) + "/wiki" }
+// sitePrefix is the path of the site URL a Confluence request came through: "" on the site form,
+// "/ex/confluence/{cloudId}" on the api.atlassian.com gateway form. Links the emulator returns stay
+// on the form the client used.
+func sitePrefix(r *http.Request) string {
+	if cloud := r.PathValue("cloudId"); cloud != "" {
+		return "/ex/confluence/" + cloud
+	}
+	return ""
+}
+
+// linkContext is the path of a Confluence base URL: "/wiki", or the gateway form's
+// "/ex/confluence/{cloudId}/wiki" (v1 _links.context).
+func linkContext(base string) string {
+	if u, err := url.Parse(base); err == nil {
+		return u.Path
+	}
+	return "/wiki"
+}
+
+// wikiBase is the absolute Confluence base on the request's site form (_links.base).
+func (e *Emulator) wikiBase(r *http.Request) string { return e.base(r) + sitePrefix(r) + "/wiki" }
 
 // v2Limit reads "limit" (default 25, at most 250) and applies Options.PageSize. It returns the
 // limit to echo in next links and the page size to serve.
@@ -134,7 +154,10 @@ func (e *Emulator) v2ListSpaces(w http.ResponseWriter, r *http.Request) {
 	if to < len(matched) {
 		next := sq
 		next.Offset = to
-		rel := v2Prefix + "/spaces?cursor=" + encodeCursor(next) + "&limit=" + strconv.Itoa(limit)
+		// The next link is relative to the site root. On the gateway form it keeps the gateway path
+		// (UNCONFIRMED: reference §3.8 has clients re-issue the cursor on api.atlassian.com bases,
+		// which works with either form).
+		rel := sitePrefix(r) + v2Prefix + "/spaces?cursor=" + encodeCursor(next) + "&limit=" + strconv.Itoa(limit)
 		links["next"] = rel
 		w.Header().Set("Link", "<"+rel+`>; rel="next", <`+base+`>; rel="base"`)
 	}

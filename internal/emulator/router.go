@@ -23,6 +23,11 @@ const (
 const (
 	scimPrefix = "/scim/directory/{directoryId}"
 	v2Prefix   = "/wiki/api/v2"
+
+	// gatewayPrefix is the api.atlassian.com form of a Confluence site URL,
+	// https://api.atlassian.com/ex/confluence/{cloudId} (reference §3.1): every Confluence route is
+	// also served under it, for the emulator's cloud id.
+	gatewayPrefix = "/ex/confluence/{cloudId}"
 )
 
 // route is one API endpoint. Adding an endpoint is one line in routes().
@@ -112,13 +117,34 @@ func (e *Emulator) Routes() []string {
 	return out
 }
 
+// isConfluence reports whether api is served on the site and on the gateway form of the site URL.
+func isConfluence(api apiKind) bool { return api == apiConfluenceV1 || api == apiConfluenceV2 }
+
+// onGateway returns the api.atlassian.com/ex/confluence/{cloudId} form of a site route pattern
+// ("GET /wiki/..." or "/wiki/...").
+func onGateway(pattern string) string {
+	if method, path, ok := strings.Cut(pattern, " "); ok {
+		return method + " " + gatewayPrefix + path
+	}
+	return gatewayPrefix + pattern
+}
+
 func (e *Emulator) buildMux() *http.ServeMux {
 	mux := http.NewServeMux()
+	// A Confluence route is registered twice, on the site form and on the gateway form, with the
+	// site form's pattern as the request-count key of both: Stats and Options.Faults name a route the
+	// same way whichever form of the site URL a client uses.
+	handle := func(api apiKind, pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, e.apiMiddleware(api, pattern, h))
+		if isConfluence(api) {
+			mux.HandleFunc(onGateway(pattern), e.apiMiddleware(api, pattern, h))
+		}
+	}
 	for _, r := range e.routes() {
-		mux.HandleFunc(r.pattern, e.apiMiddleware(r.api, r.handle))
+		handle(r.api, r.pattern, r.handle)
 	}
 	for _, c := range catchAll {
-		mux.HandleFunc(c.prefix, e.apiMiddleware(c.api, e.unknownRoute(c.api)))
+		handle(c.api, c.prefix, e.unknownRoute(c.api))
 	}
 	mux.HandleFunc("GET /_emulator/stats", e.controlStats)
 	mux.HandleFunc("POST /_emulator/stats/reset", e.controlStatsReset)
@@ -131,9 +157,12 @@ func (e *Emulator) buildMux() *http.ServeMux {
 // apiMiddleware counts the request, then applies latency, targeted faults (Options.Faults), rate
 // limit, injected errors and authentication, in that order, before the handler runs. Faults are decided before any state
 // changes.
-func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.HandlerFunc {
+//
+// key is the route's request-count key: its site-form pattern, prefixed with the request's method
+// for method-less (catch-all) patterns.
+func (e *Emulator) apiMiddleware(api apiKind, pattern string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.Pattern
+		key := pattern
 		if !strings.Contains(key, " ") {
 			key = r.Method + " " + key
 		}
@@ -156,6 +185,12 @@ func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.Handle
 		}
 		if !e.authenticated(api, r) {
 			e.writeAPIError(w, api, http.StatusUnauthorized, unauthorizedMessage(api))
+			return
+		}
+		if cloud := r.PathValue("cloudId"); cloud != "" && cloud != e.creds.CloudID {
+			// UNCONFIRMED: what the gateway answers for a cloud id it does not know; modelled as a
+			// 404 in the v2 error shape (the gateway's own), whichever API version the path names.
+			writeV2Error(w, http.StatusNotFound, "No Confluence site with cloud id "+cloud+".")
 			return
 		}
 		switch api {
