@@ -243,30 +243,6 @@ func (e *Emulator) v2SpacePermissionCatalogue(w http.ResponseWriter, r *http.Req
 	})
 }
 
-// GET /wiki/rest/api/group/by-id?id= (getGroupByGroupId). Confluence groups are the org's groups under
-// the same id (reference §3.6: UNCONFIRMED, modelled as one id); SCIM groups show once synced.
-func (e *Emulator) v1GroupByID(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("id")
-	base := e.wikiBase(r)
-	e.accessDo(w, apiConfluenceV1, func(st *state, now time.Time) accessReply {
-		if strings.TrimSpace(id) == "" {
-			return accessFail(http.StatusBadRequest, "The id query parameter is required")
-		}
-		g := st.orgGroups[id]
-		if g == nil || !g.visible(now) {
-			return accessFail(http.StatusNotFound, "No group found with id %s", id)
-		}
-		managedBy := "ADMINS"
-		if g.ManagedBy == managedByExternal {
-			managedBy = "EXTERNAL"
-		}
-		return accessOK(http.StatusOK, map[string]any{
-			"type": "group", "name": g.Name, "id": g.ID, "usageType": "USERBASE_GROUP", "managedBy": managedBy,
-			"_links": map[string]any{"base": base, "context": linkContext(base), "self": base + "/rest/api/group/by-id?id=" + url.QueryEscape(g.ID)},
-		})
-	})
-}
-
 // GET /wiki/rest/api/user/current (getCurrentUser): the account the credential belongs to.
 func (e *Emulator) v1CurrentUser(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
@@ -276,20 +252,7 @@ func (e *Emulator) v1CurrentUser(w http.ResponseWriter, r *http.Request) {
 		if a == nil {
 			return accessFail(http.StatusForbidden, "The calling user cannot use Confluence")
 		}
-		public := a.Nickname
-		if public == "" {
-			public = a.Name
-		}
-		user := map[string]any{
-			"type": "known", "accountId": a.ID, "accountType": "atlassian", "email": a.Email,
-			"publicName": public, "displayName": a.Name, "isExternalCollaborator": false, "isGuest": false,
-			"profilePicture": map[string]any{"path": "/wiki/aa-avatar/" + a.ID, "width": 48, "height": 48, "isDefault": true},
-			"_expandable":    map[string]any{"operations": "", "personalSpace": ""},
-			"_links":         map[string]any{"base": base, "context": linkContext(base), "self": base + "/rest/api/user?accountId=" + url.QueryEscape(a.ID)},
-		}
-		if a.TimeZone != "" {
-			user["timeZone"] = a.TimeZone
-		}
+		user := renderV1User(a, base)
 		return accessOK(http.StatusOK, user)
 	})
 }

@@ -72,6 +72,9 @@ type Emulator struct {
 	opts  Options
 	creds Credentials
 	mux   *http.ServeMux
+	// served marks the mux patterns of served routes (true) among the registered ones, for the
+	// 405 rule of unknownRoute.
+	served map[string]bool
 
 	// now is the clock of the state model; tests inside the package replace it to step over
 	// propagation delays without sleeping.
