@@ -128,14 +128,18 @@ var goneRoutes = []string{
 // unservedRoutes are operations of the documents that the emulator does not serve although a served
 // (or gone) route's wildcard would take their literal path segment (the v1 document's
 // POST /space/{spaceKey}/permission/custom-content against DELETE /space/{spaceKey}/permission/{id},
-// say). They answer 404 like any unserved path, never 405 nor the neighbour's answer.
-// TestUnservedOperations derives this list's need from the documents.
+// say), or their path is served under another method (the v2 document's POST /spaces). They answer
+// 404 ("not emulated"), never 405 nor the neighbour's answer: the real service serves them.
+// TestUnservedOperations walks the documents and fails when this list misses one.
 var unservedRoutes = []struct {
 	api     apiKind
 	pattern string
 }{
 	{apiConfluenceV1, "POST " + v1Prefix + "/space/{spaceKey}/permission/custom-content"},
 	{apiConfluenceV1, "GET " + v1Prefix + "/group/picker"},
+	{apiConfluenceV2, "POST " + v2Prefix + "/spaces"},
+	{apiAdmin, "GET " + adminDirPrefix + "/groups"},
+	{apiAdmin, "DELETE " + adminDirPrefix + "/users/{accountId}"},
 }
 
 // catchAll answers unknown paths under each API's prefix in that API's shape.
@@ -193,7 +197,7 @@ func (e *Emulator) buildMux() *http.ServeMux {
 		handle(apiConfluenceV1, p, e.goneRoute, false)
 	}
 	for _, u := range unservedRoutes {
-		handle(u.api, u.pattern, e.unknownRoute(u.api), false)
+		handle(u.api, u.pattern, e.notServed(u.api), false)
 	}
 	for _, c := range catchAll {
 		handle(c.api, c.prefix, e.unknownRoute(c.api), false)
@@ -249,8 +253,14 @@ func knownQuery(api apiKind, query string, next http.HandlerFunc) http.HandlerFu
 	}
 }
 
-// goneRoute answers a removed v1 route (goneRoutes): 410 Gone in the v1 error shape.
+// goneRoute answers a removed v1 route (goneRoutes): 410 Gone in the v1 error shape, unless the path is
+// a served one under another method (GET /group/userByGroupId against the gone GET /group/{groupName}).
 func (e *Emulator) goneRoute(w http.ResponseWriter, r *http.Request) {
+	if allowed := e.allowedMethods(r); len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeV1Error(w, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here.")
+		return
+	}
 	writeV1Error(w, http.StatusGone, "This API has been removed: "+r.Method+" "+r.URL.Path+" is gone. Use the REST v2 API (/wiki/api/v2) instead.")
 }
 
@@ -390,30 +400,52 @@ func (e *Emulator) confluenceCaller(r *http.Request) string {
 }
 
 // unknownRoute answers paths no route serves: 405 when the same path is served under another
-// method, else 404 in the API's error shape. "The same path" means another method's pattern is a
-// served route matching the path at least as literally as the pattern that took this request: a
-// neighbour whose wildcard merely swallows a literal segment (DELETE .../permission/{id} against
-// POST .../permission/custom-content) does not count, which unservedRoutes arranges for the
-// documents' literal segments.
+// method (allowedMethods), else 404 in the API's error shape.
 func (e *Emulator) unknownRoute(api apiKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var allowed []string
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			if m == r.Method {
-				continue
-			}
-			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
-			if _, p := e.mux.Handler(probe); e.served[p] && literalSegments(p) >= literalSegments(r.Pattern) {
-				allowed = append(allowed, m)
-			}
-		}
-		if len(allowed) > 0 {
+		if allowed := e.allowedMethods(r); len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
 			e.writeAPIError(w, api, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here.")
 			return
 		}
+		e.notServed(api)(w, r)
+	}
+}
+
+// notServed answers 404 in the API's error shape.
+func (e *Emulator) notServed(api apiKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		e.writeAPIError(w, api, http.StatusNotFound, "No resource at "+r.URL.Path+".")
 	}
+}
+
+// allowedMethods lists the other methods under which the request's path is served. "The same path"
+// is the most literal pattern any method matches: a served neighbour whose wildcard merely swallows
+// a literal segment (DELETE .../permission/{id} against .../permission/custom-content) does not
+// count when a more literal pattern (unservedRoutes, goneRoutes) takes the path.
+func (e *Emulator) allowedMethods(r *http.Request) []string {
+	type match struct {
+		method, pattern string
+	}
+	var matches []match
+	best := literalSegments(r.Pattern)
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, p := e.mux.Handler(probe); p != "" {
+			matches = append(matches, match{m, p})
+			best = max(best, literalSegments(p))
+		}
+	}
+	var allowed []string
+	for _, x := range matches {
+		if e.served[x.pattern] && literalSegments(x.pattern) == best {
+			allowed = append(allowed, x.method)
+		}
+	}
+	return allowed
 }
 
 const (

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
@@ -221,3 +222,27 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Operation is one operation of a document: its method and its request path template (the
+// document's path under the API's prefix, such as /wiki/api/v2/spaces/{id}).
+type Operation struct {
+	Spec, Method, Path string
+}
+
+// Operations lists every operation of every document (as patched), for tests that compare what the
+// emulator serves with what the APIs define.
+func (v *Validator) Operations() ([]Operation, error) {
+	var out []Operation
+	for _, s := range specDocs {
+		l, err := load(v.dir, s)
+		if err != nil {
+			return nil, err
+		}
+		prefix := strings.TrimSuffix(s.server, "/")
+		_ = eachOperation(l.doc, func(path, method string, _ *openapi3.PathItem, _ *openapi3.Operation) error {
+			out = append(out, Operation{Spec: s.name, Method: method, Path: prefix + path})
+			return nil
+		})
+	}
+	return out, nil
+}
