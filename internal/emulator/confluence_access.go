@@ -241,38 +241,6 @@ func (st *state) spaceFromPath(r *http.Request) (*space, int, string) {
 	return s, 0, ""
 }
 
-// accessReply is what a space access handler decided under the lock; it is written after unlocking.
-type accessReply struct {
-	status int
-	body   any    // JSON body of a success
-	err    string // message of an error ("" is allowed for a v2 404: detail null)
-	header http.Header
-}
-
-func accessOK(status int, body any) accessReply { return accessReply{status: status, body: body} }
-
-func accessFail(status int, format string, args ...any) accessReply {
-	return accessReply{status: status, err: fmt.Sprintf(format, args...)}
-}
-
-// accessDo runs f under the state lock (role tasks settled) and writes its reply in the API's shape.
-func (e *Emulator) accessDo(w http.ResponseWriter, api apiKind, f func(st *state, now time.Time) accessReply) {
-	now := e.lockAccess()
-	rep := f(e.st, now)
-	e.unlock()
-	for k, v := range rep.header {
-		w.Header()[k] = v
-	}
-	switch {
-	case rep.status >= 400:
-		e.writeAPIError(w, api, rep.status, rep.err)
-	case rep.body == nil:
-		w.WriteHeader(rep.status)
-	default:
-		writeJSON(w, rep.status, contentTypeJSON, rep.body)
-	}
-}
-
 // maxAccessBody is the request size above which the role-assignment route answers 413 (spec: "over 5 MB").
 const maxAccessBody = 5 << 20
 
@@ -329,18 +297,18 @@ func (e *Emulator) pageRequest(r *http.Request, filterNames ...string) (p v2Page
 
 // pageReply cuts one page out of items and answers it with _links (base, next) and the Link header,
 // the shape every v2 listing shares (§3.8).
-func (e *Emulator) pageReply(r *http.Request, path string, p v2Page, limit, size int, items []any) accessReply {
+func (e *Emulator) pageReply(r *http.Request, path string, p v2Page, limit, size int, items []any) reply {
 	base := e.wikiBase(r)
 	from := min(p.Offset, len(items))
 	to := min(from+size, len(items))
 	results := make([]any, 0, to-from)
 	results = append(results, items[from:to]...)
 	links := map[string]any{"base": base}
-	rep := accessOK(http.StatusOK, map[string]any{"results": results, "_links": links})
+	rep := replyOK(http.StatusOK, map[string]any{"results": results, "_links": links})
 	if to < len(items) {
 		next := p
 		next.Offset = to
-		rel := path + "?cursor=" + encodeCursor(next) + "&limit=" + strconv.Itoa(limit)
+		rel := sitePrefix(r) + path + "?cursor=" + encodeCursor(next) + "&limit=" + strconv.Itoa(limit)
 		links["next"] = rel
 		rep.header = http.Header{"Link": {"<" + rel + `>; rel="next", <` + base + `>; rel="base"`}}
 	}

@@ -49,7 +49,7 @@ func renderV1Permission(p *spacePermission, base, spaceKey string) map[string]an
 		"subject":   map[string]any{"type": typ, "identifier": id},
 		"operation": map[string]any{"key": p.Key, "target": p.Target},
 		"_links": map[string]any{
-			"base": base, "context": "/wiki",
+			"base": base, "context": linkContext(base),
 			"self": base + "/rest/api/space/" + url.PathEscape(spaceKey) + "/permission/" + strconv.FormatInt(p.ID, 10),
 		},
 	}
@@ -68,16 +68,16 @@ func renderV2Permission(p *spacePermission) map[string]any {
 // v1Space resolves {spaceKey} for a v1 permission write by the caller: 404 when the space does not exist
 // or the caller cannot view it, 403 when the caller views it but does not administer it ("'Admin'
 // permission for the space" is required).
-func (st *state) v1Space(r *http.Request, caller string) (*space, accessReply, bool) {
+func (st *state) v1Space(r *http.Request, caller string) (*space, reply, bool) {
 	key := r.PathValue("spaceKey")
 	s := st.spaceByKey(key)
 	if s == nil || !st.can(s.ID, caller, permRead) {
-		return nil, accessFail(http.StatusNotFound, "No space with key : %s", key), false
+		return nil, replyFail(http.StatusNotFound, "No space with key : %s", key), false
 	}
 	if !st.can(s.ID, caller, permAdminister) {
-		return nil, accessFail(http.StatusForbidden, "The user does not have permission to manage the permissions of space %s", key), false
+		return nil, replyFail(http.StatusForbidden, "The user does not have permission to manage the permissions of space %s", key), false
 	}
-	return s, accessReply{}, true
+	return s, reply{}, true
 }
 
 // classicSubject resolves a v1 subject to the model's principal. Groups may be named by id or, as the
@@ -125,38 +125,38 @@ func (e *Emulator) v1AddSpacePermission(w http.ResponseWriter, r *http.Request) 
 	var in v1PermissionRequest
 	bodyErr := decodeAccessBody(r, &in)
 	base := e.wikiBase(r)
-	e.accessDo(w, apiConfluenceV1, func(st *state, now time.Time) accessReply {
+	e.do(w, apiConfluenceV1, func(st *state, now time.Time) reply {
 		s, fail, ok := st.v1Space(r, caller)
 		if !ok {
 			return fail
 		}
 		if st.roleMode == roleModeRoles {
-			return accessFail(http.StatusBadRequest, "%s", classicWriteRefusal(st.roleMode))
+			return replyFail(http.StatusBadRequest, "%s", classicWriteRefusal(st.roleMode))
 		}
 		switch {
 		case bodyErr != nil:
-			return accessFail(http.StatusBadRequest, "%s", bodyErr.Error())
+			return replyFail(http.StatusBadRequest, "%s", bodyErr.Error())
 		case in.Subject == nil || in.Operation == nil:
-			return accessFail(http.StatusBadRequest, "subject and operation are required")
+			return replyFail(http.StatusBadRequest, "subject and operation are required")
 		case strings.TrimSpace(in.Subject.Identifier) == "":
-			return accessFail(http.StatusBadRequest, "subject.identifier is required")
+			return replyFail(http.StatusBadRequest, "subject.identifier is required")
 		}
 		op := permID(in.Operation.Key, in.Operation.Target)
 		if !st.catalogueHas(op) {
-			return accessFail(http.StatusBadRequest, "Invalid operation %q: the space permissions that can be granted are %s", op, st.writableOperations())
+			return replyFail(http.StatusBadRequest, "Invalid operation %q: the space permissions that can be granted are %s", op, st.writableOperations())
 		}
 		pt, pid, problem := st.classicSubject(in.Subject.Type, in.Subject.Identifier, now)
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		if st.hasClassic(s.ID, pt, pid, op) {
-			return accessFail(http.StatusBadRequest, "Permission already exists for the given user or group")
+			return replyFail(http.StatusBadRequest, "Permission already exists for the given user or group")
 		}
 		if op != permRead && !st.hasClassic(s.ID, pt, pid, permRead) {
-			return accessFail(http.StatusBadRequest, "'read space' permission doesn't exist for the given user or group")
+			return replyFail(http.StatusBadRequest, "'read space' permission doesn't exist for the given user or group")
 		}
 		st.addSpacePermission(s.ID, pt, pid, in.Operation.Key, in.Operation.Target)
-		return accessOK(http.StatusOK, renderV1Permission(st.spacePerms[len(st.spacePerms)-1], base, s.Key))
+		return replyOK(http.StatusOK, renderV1Permission(st.spacePerms[len(st.spacePerms)-1], base, s.Key))
 	})
 }
 
@@ -164,18 +164,18 @@ func (e *Emulator) v1AddSpacePermission(w http.ResponseWriter, r *http.Request) 
 // every permission of that principal in the space; no removal may take the space's last administrator.
 func (e *Emulator) v1RemoveSpacePermission(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
-	e.accessDo(w, apiConfluenceV1, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV1, func(st *state, _ time.Time) reply {
 		s, fail, ok := st.v1Space(r, caller)
 		if !ok {
 			return fail
 		}
 		if st.roleMode == roleModeRoles {
-			return accessFail(http.StatusBadRequest, "%s", classicWriteRefusal(st.roleMode))
+			return replyFail(http.StatusBadRequest, "%s", classicWriteRefusal(st.roleMode))
 		}
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 		i := slices.IndexFunc(st.spacePerms, func(p *spacePermission) bool { return err == nil && p.ID == id && p.SpaceID == s.ID })
 		if i < 0 {
-			return accessFail(http.StatusNotFound, "There is no permission with id %s in space %s", r.PathValue("id"), s.Key)
+			return replyFail(http.StatusNotFound, "There is no permission with id %s in space %s", r.PathValue("id"), s.Key)
 		}
 		target := st.spacePerms[i]
 		cascade := permID(target.Key, target.Target) == permRead
@@ -188,10 +188,10 @@ func (e *Emulator) v1RemoveSpacePermission(w http.ResponseWriter, r *http.Reques
 			return gone
 		})
 		if removesAdmin && st.adminHolders(s.ID, after, st.roleAssignments, st.currentRolePerms) == 0 {
-			return accessFail(http.StatusBadRequest, "All of the admin permissions cannot be removed from a space")
+			return replyFail(http.StatusBadRequest, "All of the admin permissions cannot be removed from a space")
 		}
 		st.spacePerms = after
-		return accessOK(http.StatusNoContent, nil)
+		return replyOK(http.StatusNoContent, nil)
 	})
 }
 
@@ -200,16 +200,16 @@ func (e *Emulator) v1RemoveSpacePermission(w http.ResponseWriter, r *http.Reques
 func (e *Emulator) v2ListSpacePermissions(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
 	p, limit, size, problem := e.pageRequest(r)
-	e.accessDo(w, apiConfluenceV2, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, _ time.Time) reply {
 		s, status, msg := st.spaceFromPath(r)
 		if status != 0 {
-			return accessFail(status, "%s", msg)
+			return replyFail(status, "%s", msg)
 		}
 		if !st.can(s.ID, caller, permRead) {
-			return accessFail(http.StatusNotFound, "")
+			return replyFail(http.StatusNotFound, "")
 		}
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		var items []any
 		for _, perm := range st.spacePerms {
@@ -225,9 +225,9 @@ func (e *Emulator) v2ListSpacePermissions(w http.ResponseWriter, r *http.Request
 // classic grants draw from.
 func (e *Emulator) v2SpacePermissionCatalogue(w http.ResponseWriter, r *http.Request) {
 	p, limit, size, problem := e.pageRequest(r)
-	e.accessDo(w, apiConfluenceV2, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, _ time.Time) reply {
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		items := make([]any, 0, len(st.permissionCatalog))
 		for _, d := range st.permissionCatalog {
@@ -243,53 +243,16 @@ func (e *Emulator) v2SpacePermissionCatalogue(w http.ResponseWriter, r *http.Req
 	})
 }
 
-// GET /wiki/rest/api/group/by-id?id= (getGroupByGroupId). Confluence groups are the org's groups under
-// the same id (reference §3.6: UNCONFIRMED, modelled as one id); SCIM groups show once synced.
-func (e *Emulator) v1GroupByID(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("id")
-	base := e.wikiBase(r)
-	e.accessDo(w, apiConfluenceV1, func(st *state, now time.Time) accessReply {
-		if strings.TrimSpace(id) == "" {
-			return accessFail(http.StatusBadRequest, "The id query parameter is required")
-		}
-		g := st.orgGroups[id]
-		if g == nil || !g.visible(now) {
-			return accessFail(http.StatusNotFound, "No group found with id %s", id)
-		}
-		managedBy := "ADMINS"
-		if g.ManagedBy == managedByExternal {
-			managedBy = "EXTERNAL"
-		}
-		return accessOK(http.StatusOK, map[string]any{
-			"type": "group", "name": g.Name, "id": g.ID, "usageType": "USERBASE_GROUP", "managedBy": managedBy,
-			"_links": map[string]any{"base": base, "context": "/wiki", "self": base + "/rest/api/group/by-id?id=" + url.QueryEscape(g.ID)},
-		})
-	})
-}
-
 // GET /wiki/rest/api/user/current (getCurrentUser): the account the credential belongs to.
 func (e *Emulator) v1CurrentUser(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
 	base := e.wikiBase(r)
-	e.accessDo(w, apiConfluenceV1, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV1, func(st *state, _ time.Time) reply {
 		a := st.accounts[caller]
 		if a == nil {
-			return accessFail(http.StatusForbidden, "The calling user cannot use Confluence")
+			return replyFail(http.StatusForbidden, "The calling user cannot use Confluence")
 		}
-		public := a.Nickname
-		if public == "" {
-			public = a.Name
-		}
-		user := map[string]any{
-			"type": "known", "accountId": a.ID, "accountType": "atlassian", "email": a.Email,
-			"publicName": public, "displayName": a.Name, "isExternalCollaborator": false, "isGuest": false,
-			"profilePicture": map[string]any{"path": "/wiki/aa-avatar/" + a.ID, "width": 48, "height": 48, "isDefault": true},
-			"_expandable":    map[string]any{"operations": "", "personalSpace": ""},
-			"_links":         map[string]any{"base": base, "context": "/wiki", "self": base + "/rest/api/user?accountId=" + url.QueryEscape(a.ID)},
-		}
-		if a.TimeZone != "" {
-			user["timeZone"] = a.TimeZone
-		}
-		return accessOK(http.StatusOK, user)
+		user := renderV1User(a, base)
+		return replyOK(http.StatusOK, user)
 	})
 }

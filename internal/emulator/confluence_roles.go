@@ -50,14 +50,14 @@ type spaceRoleInput struct {
 
 // roleWriteAllowed applies the rules every role catalogue write shares: only site and org admins may
 // write (404 otherwise, as documented) and PRE_ROLES sites have no roles to write.
-func (st *state) roleWriteAllowed(caller string) (accessReply, bool) {
+func (st *state) roleWriteAllowed(caller string) (reply, bool) {
 	if !st.productAdmin(caller) {
-		return accessFail(http.StatusNotFound, "The calling user does not have permission to manage space roles"), false
+		return replyFail(http.StatusNotFound, "The calling user does not have permission to manage space roles"), false
 	}
 	if st.roleMode == roleModePreRoles {
-		return accessFail(http.StatusBadRequest, "%s", roleWriteRefusal(st.roleMode)), false
+		return replyFail(http.StatusBadRequest, "%s", roleWriteRefusal(st.roleMode)), false
 	}
-	return accessReply{}, true
+	return reply{}, true
 }
 
 // roleNameTaken reports whether another role has (or is about to have) the name.
@@ -130,19 +130,19 @@ func (st *state) orphanedSpace(assigns []*spaceRoleAssignment, rolePerms func(st
 func (e *Emulator) v2ListSpaceRoles(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
 	p, limit, size, problem := e.pageRequest(r, "space-id", "role-type", "principal-id", "principal-type")
-	e.accessDo(w, apiConfluenceV2, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, _ time.Time) reply {
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		f := p.Filters
 		var spaceID int64
 		if sid := f["space-id"]; sid != "" {
 			id, err := strconv.ParseInt(sid, 10, 64)
 			if err != nil {
-				return accessFail(http.StatusBadRequest, "space-id must be numeric")
+				return replyFail(http.StatusBadRequest, "space-id must be numeric")
 			}
 			if s := st.spaces[id]; s == nil || !st.can(id, caller, permRead) {
-				return accessFail(http.StatusNotFound, "")
+				return replyFail(http.StatusNotFound, "")
 			}
 			spaceID = id
 		}
@@ -169,19 +169,19 @@ func (e *Emulator) v2ListSpaceRoles(w http.ResponseWriter, r *http.Request) {
 
 // roleFilters checks the role-type and principal filters the role listings share: principal-id and
 // principal-type go together (as documented).
-func roleFilters(f map[string]string) (roleType, principalType, principalID string, fail accessReply, ok bool) {
+func roleFilters(f map[string]string) (roleType, principalType, principalID string, fail reply, ok bool) {
 	roleType = strings.ToUpper(f["role-type"])
 	if roleType != "" && roleType != "SYSTEM" && roleType != "CUSTOM" {
-		return "", "", "", accessFail(http.StatusBadRequest, "role-type must be SYSTEM or CUSTOM"), false
+		return "", "", "", replyFail(http.StatusBadRequest, "role-type must be SYSTEM or CUSTOM"), false
 	}
 	principalType, principalID = f["principal-type"], f["principal-id"]
 	if (principalType == "") != (principalID == "") {
-		return "", "", "", accessFail(http.StatusBadRequest, "principal-id and principal-type must be given together"), false
+		return "", "", "", replyFail(http.StatusBadRequest, "principal-id and principal-type must be given together"), false
 	}
 	if principalType != "" && !slices.Contains([]string{rolePrincipalUser, rolePrincipalGroup, rolePrincipalAccessClass}, principalType) {
-		return "", "", "", accessFail(http.StatusBadRequest, "principal-type must be USER, GROUP or ACCESS_CLASS"), false
+		return "", "", "", replyFail(http.StatusBadRequest, "principal-type must be USER, GROUP or ACCESS_CLASS"), false
 	}
-	return roleType, principalType, principalID, accessReply{}, true
+	return roleType, principalType, principalID, reply{}, true
 }
 
 // POST /wiki/api/v2/space-roles (createSpaceRole) → 201 SpaceRole.
@@ -189,35 +189,35 @@ func (e *Emulator) v2CreateSpaceRole(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
 	var in spaceRoleInput
 	bodyErr := decodeAccessBody(r, &in)
-	e.accessDo(w, apiConfluenceV2, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, _ time.Time) reply {
 		if fail, ok := st.roleWriteAllowed(caller); !ok {
 			return fail
 		}
 		if bodyErr != nil {
-			return accessFail(http.StatusBadRequest, "%s", bodyErr.Error())
+			return replyFail(http.StatusBadRequest, "%s", bodyErr.Error())
 		}
 		name, description, perms, problem := st.checkRoleInput(in, "")
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		role := &spaceRole{ID: newUUID(), Type: "CUSTOM", Name: name, Description: description, Permissions: perms}
 		st.spaceRoles[role.ID] = role
 		st.spaceRoleOrder = append(st.spaceRoleOrder, role.ID)
-		return accessOK(http.StatusCreated, renderSpaceRole(role))
+		return replyOK(http.StatusCreated, renderSpaceRole(role))
 	})
 }
 
 // GET /wiki/api/v2/space-roles/{id} (getSpaceRolesById).
 func (e *Emulator) v2GetSpaceRole(w http.ResponseWriter, r *http.Request) {
 	base := e.wikiBase(r)
-	e.accessDo(w, apiConfluenceV2, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, _ time.Time) reply {
 		role := st.spaceRoles[r.PathValue("id")]
 		if role == nil {
-			return accessFail(http.StatusNotFound, "")
+			return replyFail(http.StatusNotFound, "")
 		}
 		doc := renderSpaceRole(role)
 		doc["_links"] = map[string]any{"base": base}
-		return accessOK(http.StatusOK, doc)
+		return replyOK(http.StatusOK, doc)
 	})
 }
 
@@ -226,24 +226,24 @@ func (e *Emulator) v2UpdateSpaceRole(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
 	var in spaceRoleInput
 	bodyErr := decodeAccessBody(r, &in)
-	e.accessDo(w, apiConfluenceV2, func(st *state, now time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, now time.Time) reply {
 		if fail, ok := st.roleWriteAllowed(caller); !ok {
 			return fail
 		}
 		id := r.PathValue("id")
 		role := st.usableRole(id)
 		if role == nil {
-			return accessFail(http.StatusNotFound, "")
+			return replyFail(http.StatusNotFound, "")
 		}
 		if role.Type == "SYSTEM" {
-			return accessFail(http.StatusBadRequest, "The system space role %s cannot be changed", role.Name)
+			return replyFail(http.StatusBadRequest, "The system space role %s cannot be changed", role.Name)
 		}
 		if bodyErr != nil {
-			return accessFail(http.StatusBadRequest, "%s", bodyErr.Error())
+			return replyFail(http.StatusBadRequest, "%s", bodyErr.Error())
 		}
 		name, description, perms, problem := st.checkRoleInput(in, id)
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		task := &spaceRoleTask{TaskID: newUUID(), ApplyAt: now.Add(st.propagation), Name: name, Description: description, Permissions: perms}
 		for _, reassign := range []struct {
@@ -254,7 +254,7 @@ func (e *Emulator) v2UpdateSpaceRole(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if *reassign.to == id || st.usableRole(*reassign.to) == nil {
-				return accessFail(http.StatusBadRequest, "%s must name another existing space role", reassign.field)
+				return replyFail(http.StatusBadRequest, "%s must name another existing space role", reassign.field)
 			}
 		}
 		if in.AnonymousReassignmentRoleID != nil {
@@ -267,28 +267,28 @@ func (e *Emulator) v2UpdateSpaceRole(w http.ResponseWriter, r *http.Request) {
 			return st.currentRolePerms(rid)
 		}
 		if s := st.orphanedSpace(st.roleAssignments, rolePerms); s != nil {
-			return accessFail(http.StatusBadRequest, "Removing %s from role %s would leave space %s without an administrator", permAdminister, role.Name, s.Key)
+			return replyFail(http.StatusBadRequest, "Removing %s from role %s would leave space %s without an administrator", permAdminister, role.Name, s.Key)
 		}
 		role.Pending = task
-		return accessOK(http.StatusAccepted, map[string]any{"id": id, "type": role.Type, "name": name, "description": description, "taskId": task.TaskID})
+		return replyOK(http.StatusAccepted, map[string]any{"id": id, "type": role.Type, "name": name, "description": description, "taskId": task.TaskID})
 	})
 }
 
 // DELETE /wiki/api/v2/space-roles/{id} (deleteSpaceRole) → 202 {taskId}; the role goes after the delay.
 func (e *Emulator) v2DeleteSpaceRole(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
-	e.accessDo(w, apiConfluenceV2, func(st *state, now time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, now time.Time) reply {
 		if fail, ok := st.roleWriteAllowed(caller); !ok {
 			return fail
 		}
 		role := st.spaceRoles[r.PathValue("id")]
 		switch {
 		case role == nil:
-			return accessFail(http.StatusNotFound, "")
+			return replyFail(http.StatusNotFound, "")
 		case role.Type == "SYSTEM":
-			return accessFail(http.StatusBadRequest, "The system space role %s cannot be deleted", role.Name)
+			return replyFail(http.StatusBadRequest, "The system space role %s cannot be deleted", role.Name)
 		case role.Pending != nil && role.Pending.Delete:
-			return accessOK(http.StatusAccepted, map[string]any{"taskId": role.Pending.TaskID}) // already on its way
+			return replyOK(http.StatusAccepted, map[string]any{"taskId": role.Pending.TaskID}) // already on its way
 		}
 		spaces := map[int64]bool{}
 		n := 0
@@ -299,10 +299,10 @@ func (e *Emulator) v2DeleteSpaceRole(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if n > 0 {
-			return accessFail(http.StatusBadRequest, "The space role %s is assigned to %d principal(s) in %d space(s); assign them another role before deleting it", role.Name, n, len(spaces))
+			return replyFail(http.StatusBadRequest, "The space role %s is assigned to %d principal(s) in %d space(s); assign them another role before deleting it", role.Name, n, len(spaces))
 		}
 		role.Pending = &spaceRoleTask{TaskID: newUUID(), ApplyAt: now.Add(st.propagation), Delete: true}
-		return accessOK(http.StatusAccepted, map[string]any{"taskId": role.Pending.TaskID})
+		return replyOK(http.StatusAccepted, map[string]any{"taskId": role.Pending.TaskID})
 	})
 }
 
@@ -310,16 +310,16 @@ func (e *Emulator) v2DeleteSpaceRole(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) v2ListRoleAssignments(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)
 	p, limit, size, problem := e.pageRequest(r, "role-id", "role-type", "principal-id", "principal-type")
-	e.accessDo(w, apiConfluenceV2, func(st *state, _ time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, _ time.Time) reply {
 		s, status, msg := st.spaceFromPath(r)
 		if status != 0 {
-			return accessFail(status, "%s", msg)
+			return replyFail(status, "%s", msg)
 		}
 		if !st.can(s.ID, caller, permRead) {
-			return accessFail(http.StatusNotFound, "")
+			return replyFail(http.StatusNotFound, "")
 		}
 		if problem != "" {
-			return accessFail(http.StatusBadRequest, "%s", problem)
+			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		roleType, pType, pID, fail, ok := roleFilters(p.Filters)
 		if !ok {
@@ -377,22 +377,22 @@ func (e *Emulator) v2SetRoleAssignments(w http.ResponseWriter, r *http.Request) 
 	caller := e.confluenceCaller(r)
 	var in []roleAssignmentInput
 	bodyErr := decodeAccessBody(r, &in)
-	e.accessDo(w, apiConfluenceV2, func(st *state, now time.Time) accessReply {
+	e.do(w, apiConfluenceV2, func(st *state, now time.Time) reply {
 		if errors.Is(bodyErr, errBodyTooLarge) { // refused before anything else looks at the request
-			return accessFail(http.StatusRequestEntityTooLarge, "The request is larger than 5 MB")
+			return replyFail(http.StatusRequestEntityTooLarge, "The request is larger than 5 MB")
 		}
 		s, status, msg := st.spaceFromPath(r)
 		if status != 0 {
-			return accessFail(status, "%s", msg)
+			return replyFail(status, "%s", msg)
 		}
 		if !st.can(s.ID, caller, permRead) || !st.can(s.ID, caller, permAdminister) {
-			return accessFail(http.StatusNotFound, "")
+			return replyFail(http.StatusNotFound, "")
 		}
 		if st.roleMode == roleModePreRoles {
-			return accessFail(http.StatusBadRequest, "%s", roleWriteRefusal(st.roleMode))
+			return replyFail(http.StatusBadRequest, "%s", roleWriteRefusal(st.roleMode))
 		}
 		if bodyErr != nil {
-			return accessFail(http.StatusBadRequest, "%s", bodyErr.Error())
+			return replyFail(http.StatusBadRequest, "%s", bodyErr.Error())
 		}
 		type change struct {
 			typ, id string
@@ -401,20 +401,20 @@ func (e *Emulator) v2SetRoleAssignments(w http.ResponseWriter, r *http.Request) 
 		changes := make([]change, 0, len(in))
 		for i, x := range in {
 			if x.Principal == nil || x.Principal.PrincipalType == nil || x.Principal.PrincipalID == nil || *x.Principal.PrincipalID == "" {
-				return accessFail(http.StatusBadRequest, "[%d]: principal with principalType and principalId is required", i)
+				return replyFail(http.StatusBadRequest, "[%d]: principal with principalType and principalId is required", i)
 			}
 			c := change{typ: *x.Principal.PrincipalType, id: *x.Principal.PrincipalID, role: x.RoleID}
 			if problem := st.checkRolePrincipal(c.typ, c.id, now); problem != "" {
-				return accessFail(http.StatusBadRequest, "[%d]: %s", i, problem)
+				return replyFail(http.StatusBadRequest, "[%d]: %s", i, problem)
 			}
 			if slices.ContainsFunc(changes, func(o change) bool { return o.typ == c.typ && o.id == c.id }) {
-				return accessFail(http.StatusBadRequest, "[%d]: principal %s %s appears more than once; a principal holds one role per space", i, c.typ, c.id)
+				return replyFail(http.StatusBadRequest, "[%d]: principal %s %s appears more than once; a principal holds one role per space", i, c.typ, c.id)
 			}
 			if c.role != nil && *c.role == "" {
-				return accessFail(http.StatusBadRequest, "[%d]: roleId must not be empty; omit it to remove the principal's assignment", i)
+				return replyFail(http.StatusBadRequest, "[%d]: roleId must not be empty; omit it to remove the principal's assignment", i)
 			}
 			if c.role != nil && st.usableRole(*c.role) == nil {
-				return accessFail(http.StatusBadRequest, "[%d]: No space role with id %s", i, *c.role)
+				return replyFail(http.StatusBadRequest, "[%d]: No space role with id %s", i, *c.role)
 			}
 			changes = append(changes, c)
 		}
@@ -444,7 +444,7 @@ func (e *Emulator) v2SetRoleAssignments(w http.ResponseWriter, r *http.Request) 
 		}
 		if st.adminHolders(s.ID, st.spacePerms, st.roleAssignments, st.currentRolePerms) > 0 &&
 			st.adminHolders(s.ID, st.spacePerms, after, st.currentRolePerms) == 0 {
-			return accessFail(http.StatusBadRequest, "The space %s must keep at least one principal with %s: this change would remove its last administrator", s.Key, permAdminister)
+			return replyFail(http.StatusBadRequest, "The space %s must keep at least one principal with %s: this change would remove its last administrator", s.Key, permAdminister)
 		}
 		st.roleAssignments = after
 		results := []any{}
@@ -453,6 +453,6 @@ func (e *Emulator) v2SetRoleAssignments(w http.ResponseWriter, r *http.Request) 
 				results = append(results, renderRoleAssignment(a))
 			}
 		}
-		return accessOK(http.StatusOK, map[string]any{"results": results, "_links": map[string]any{"base": e.wikiBase(r)}})
+		return replyOK(http.StatusOK, map[string]any{"results": results, "_links": map[string]any{"base": e.wikiBase(r)}})
 	})
 }

@@ -7,8 +7,10 @@ package emulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +28,35 @@ type Options struct {
 	RoleMode         string        // the site's space role mode: PRE_ROLES | ROLES_TRANSITION | ROLES (any case); "" = ROLES_TRANSITION; New panics on anything else
 	Faults           []Fault       // targeted failures of chosen requests (partial-failure tests)
 	ExtraDirectories []string      // names of further local directories of the org, beside the local one and the identity provider's
+
+	// PublicURL is the address clients use (scheme://host[:port]), when it is not the listener's: a
+	// reverse proxy, a container port mapping or a TLS terminator. Every URL the emulator returns
+	// names it (SCIM meta.location, Confluence _links, Admin workspace hostUrl, Env) and it wins
+	// over SetBaseURL, Serve and the request's Host. "" = not set. New panics on a value
+	// CheckPublicURL refuses.
+	PublicURL string
+}
+
+// CheckPublicURL reports why u cannot be Options.PublicURL: it must be an absolute http or https
+// URL naming a host (and port), with no path beyond "/", no query, fragment or credentials. The
+// emulator serves its routes at the root, so the public address cannot add a path prefix.
+func CheckPublicURL(u string) error {
+	p, err := url.Parse(u)
+	switch {
+	case err != nil:
+		return fmt.Errorf("public URL %q is not a URL: %w", u, err)
+	case p.Scheme != "http" && p.Scheme != "https":
+		return fmt.Errorf("public URL %q must be an absolute http:// or https:// URL", u)
+	case p.Host == "" || p.Hostname() == "":
+		return fmt.Errorf("public URL %q names no host", u)
+	case p.User != nil:
+		return fmt.Errorf("public URL %q must not carry credentials", u)
+	case p.RawQuery != "" || p.ForceQuery || p.Fragment != "":
+		return fmt.Errorf("public URL %q must not carry a query string or fragment", u)
+	case p.Path != "" && p.Path != "/":
+		return fmt.Errorf("public URL %q must not have a path (the emulator serves every API at the root): use scheme://host[:port]", u)
+	}
+	return nil
 }
 
 // Credentials are the secrets and identifiers of one emulator instance. They are random per
@@ -43,6 +74,9 @@ type Emulator struct {
 	opts  Options
 	creds Credentials
 	mux   *http.ServeMux
+	// served marks the mux patterns of served routes (true) among the registered ones, for the
+	// 405 rule of unknownRoute.
+	served map[string]bool
 
 	// now is the clock of the state model; tests inside the package replace it to step over
 	// propagation delays without sleeping.
@@ -66,6 +100,12 @@ type Emulator struct {
 func New(opts Options) *Emulator {
 	if opts.PageSize < 0 {
 		opts.PageSize = 0
+	}
+	if opts.PublicURL != "" {
+		if err := CheckPublicURL(opts.PublicURL); err != nil {
+			panic("emulator: " + err.Error())
+		}
+		opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	}
 	e := &Emulator{
 		opts: opts,
@@ -94,7 +134,8 @@ func New(opts Options) *Emulator {
 func (e *Emulator) Handler() http.Handler { return e.mux }
 
 // SetBaseURL sets the absolute base (scheme://host[:port]) used in response URLs such as SCIM
-// meta.location and Confluence _links.base. Without it the request's own host is used.
+// meta.location and Confluence _links.base. Without it the request's own host is used;
+// Options.PublicURL, when set, wins over it.
 func (e *Emulator) SetBaseURL(u string) {
 	e.baseMu.Lock()
 	e.baseURL = strings.TrimRight(u, "/")
@@ -105,12 +146,10 @@ func (e *Emulator) SetBaseURL(u string) {
 func (e *Emulator) Credentials() Credentials { return e.creds }
 
 // Env returns the provider environment ("KEY=value" lines) that points at this emulator. An empty
-// baseURL means the one set by SetBaseURL or Serve.
+// baseURL means the public one: Options.PublicURL, else the one set by SetBaseURL or Serve.
 func (e *Emulator) Env(baseURL string) []string {
 	if baseURL == "" {
-		e.baseMu.RLock()
-		baseURL = e.baseURL
-		e.baseMu.RUnlock()
+		baseURL = e.PublicURL()
 	}
 	baseURL = strings.TrimRight(baseURL, "/")
 	c := e.creds
@@ -132,7 +171,8 @@ func (e *Emulator) Stats() map[string]int { return e.stats.snapshot() }
 // ResetStats zeroes the request counts.
 func (e *Emulator) ResetStats() { e.stats.reset() }
 
-// Serve starts a listener on addr (e.g. "127.0.0.1:0"), sets the base URL and returns it.
+// Serve starts a listener on addr (e.g. "127.0.0.1:0"), sets the base URL and returns the
+// listener's address (Options.PublicURL, when set, still names the one in responses).
 func (e *Emulator) Serve(addr string) (string, error) {
 	e.srvMu.Lock()
 	defer e.srvMu.Unlock()
@@ -167,12 +207,21 @@ func (e *Emulator) Close() error {
 	return nil
 }
 
-// base returns the absolute base URL for links in responses.
-func (e *Emulator) base(r *http.Request) string {
+// PublicURL returns the address the emulator's responses name: Options.PublicURL, else the one
+// set by SetBaseURL or Serve ("" before either).
+func (e *Emulator) PublicURL() string {
+	if e.opts.PublicURL != "" {
+		return e.opts.PublicURL
+	}
 	e.baseMu.RLock()
-	b := e.baseURL
-	e.baseMu.RUnlock()
-	if b != "" {
+	defer e.baseMu.RUnlock()
+	return e.baseURL
+}
+
+// base returns the absolute base URL for links in responses: the public URL, else the request's
+// own scheme and host.
+func (e *Emulator) base(r *http.Request) string {
+	if b := e.PublicURL(); b != "" {
 		return b
 	}
 	scheme := "http"

@@ -17,10 +17,11 @@ import (
 
 // harness is an emulator behind a real HTTP server, with helpers for each API's credential.
 type harness struct {
-	t    *testing.T
-	emu  *emulator.Emulator
-	base string
-	cred emulator.Credentials
+	t      *testing.T
+	emu    *emulator.Emulator
+	base   string
+	cred   emulator.Credentials
+	client *http.Client // nil = http.DefaultClient
 }
 
 func newHarness(t *testing.T, opts emulator.Options) *harness {
@@ -119,7 +120,11 @@ func (h *harness) do(method, path, auth string, body any) response {
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := h.client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

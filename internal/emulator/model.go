@@ -194,6 +194,7 @@ type space struct {
 	OwnerID     string
 	HomepageID  int64
 	Description string
+	Labels      []string // space labels (v2 GET /spaces?labels=); seeded spaces carry a few, generated ones none
 	Created     time.Time
 }
 
@@ -320,7 +321,11 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	for _, s := range [][2]string{{"ENG", "Engineering"}, {"OPS", "Operations"}, {"HR", "People"}, {"SEC", "Security"}} {
 		st.addClassicSpace(s[0], s[1], admin.ID, usersGroup.ID, now)
 	}
+	for key, labels := range map[string][]string{"ENG": {"team", "engineering"}, "OPS": {"team", "operations"}, "HR": {"people"}, "SEC": {"restricted"}} {
+		st.spaceByKey(key).Labels = labels
+	}
 	docs := st.addSpace("DOCS", "Documentation", admin.ID, now)
+	docs.Labels = []string{"docs", "public"}
 	st.roleAssignments = append(st.roleAssignments, &spaceRoleAssignment{
 		SpaceID: docs.ID, PrincipalType: "USER", PrincipalID: admin.ID, RoleID: st.spaceRoleByName("Admin").ID,
 	}, &spaceRoleAssignment{

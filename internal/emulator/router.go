@@ -23,6 +23,11 @@ const (
 const (
 	scimPrefix = "/scim/directory/{directoryId}"
 	v2Prefix   = "/wiki/api/v2"
+
+	// gatewayPrefix is the api.atlassian.com form of a Confluence site URL,
+	// https://api.atlassian.com/ex/confluence/{cloudId} (reference §3.1): every Confluence route is
+	// also served under it, for the emulator's cloud id.
+	gatewayPrefix = "/ex/confluence/{cloudId}"
 )
 
 // route is one API endpoint. Adding an endpoint is one line in routes().
@@ -30,64 +35,111 @@ type route struct {
 	api     apiKind
 	pattern string // Go ServeMux pattern; also the key of its request count
 	handle  http.HandlerFunc
+	query   string // the query parameters the handler models, space-separated; any other answers 400
 }
+
+// Query parameter lists shared by several routes.
+const (
+	scimProjection = "attributes excludedAttributes"
+	scimListing    = "filter startIndex count " + scimProjection
+	v2Paging       = "cursor limit"
+	v1Paging       = "start limit"
+)
 
 func (e *Emulator) routes() []route {
 	return []route{
 		// SCIM user provisioning (reference §1).
-		{apiSCIM, "GET " + scimPrefix + "/Users", e.scimListUsers},
-		{apiSCIM, "POST " + scimPrefix + "/Users", e.scimCreateUser},
-		{apiSCIM, "GET " + scimPrefix + "/Users/{userId}", e.scimGetUser},
-		{apiSCIM, "PUT " + scimPrefix + "/Users/{userId}", e.scimReplaceUser},
-		{apiSCIM, "PATCH " + scimPrefix + "/Users/{userId}", e.scimPatchUser},
-		{apiSCIM, "DELETE " + scimPrefix + "/Users/{userId}", e.scimDeleteUser},
-		{apiSCIM, "GET " + scimPrefix + "/Groups", e.scimListGroups},
-		{apiSCIM, "POST " + scimPrefix + "/Groups", e.scimCreateGroup},
-		{apiSCIM, "GET " + scimPrefix + "/Groups/{id}", e.scimGetGroup},
-		{apiSCIM, "PUT " + scimPrefix + "/Groups/{id}", e.scimReplaceGroup},
-		{apiSCIM, "PATCH " + scimPrefix + "/Groups/{id}", e.scimPatchGroup},
-		{apiSCIM, "DELETE " + scimPrefix + "/Groups/{id}", e.scimDeleteGroup},
-		{apiSCIM, "GET " + scimPrefix + "/ServiceProviderConfig", e.scimServiceProviderConfig},
-		{apiSCIM, "GET " + scimPrefix + "/ResourceTypes", e.scimResourceTypes},
-		{apiSCIM, "GET " + scimPrefix + "/ResourceTypes/{name}", e.scimResourceType},
-		{apiSCIM, "GET " + scimPrefix + "/Schemas", e.scimSchemas},
-		{apiSCIM, "GET " + scimPrefix + "/Schemas/{id}", e.scimSchema},
+		{apiSCIM, "GET " + scimPrefix + "/Users", e.scimListUsers, scimListing},
+		{apiSCIM, "POST " + scimPrefix + "/Users", e.scimCreateUser, scimProjection},
+		{apiSCIM, "GET " + scimPrefix + "/Users/{userId}", e.scimGetUser, scimProjection},
+		{apiSCIM, "PUT " + scimPrefix + "/Users/{userId}", e.scimReplaceUser, scimProjection},
+		{apiSCIM, "PATCH " + scimPrefix + "/Users/{userId}", e.scimPatchUser, scimProjection},
+		{apiSCIM, "DELETE " + scimPrefix + "/Users/{userId}", e.scimDeleteUser, ""},
+		{apiSCIM, "GET " + scimPrefix + "/Groups", e.scimListGroups, scimListing},
+		{apiSCIM, "POST " + scimPrefix + "/Groups", e.scimCreateGroup, ""},
+		{apiSCIM, "GET " + scimPrefix + "/Groups/{id}", e.scimGetGroup, scimProjection},
+		{apiSCIM, "PUT " + scimPrefix + "/Groups/{id}", e.scimReplaceGroup, ""},
+		{apiSCIM, "PATCH " + scimPrefix + "/Groups/{id}", e.scimPatchGroup, ""},
+		{apiSCIM, "DELETE " + scimPrefix + "/Groups/{id}", e.scimDeleteGroup, ""},
+		{apiSCIM, "GET " + scimPrefix + "/ServiceProviderConfig", e.scimServiceProviderConfig, ""},
+		{apiSCIM, "GET " + scimPrefix + "/ResourceTypes", e.scimResourceTypes, ""},
+		{apiSCIM, "GET " + scimPrefix + "/ResourceTypes/{name}", e.scimResourceType, ""},
+		{apiSCIM, "GET " + scimPrefix + "/Schemas", e.scimSchemas, ""},
+		{apiSCIM, "GET " + scimPrefix + "/Schemas/{id}", e.scimSchema, ""},
 
-		// Organizations (Admin) API v2 (reference §2).
-		{apiAdmin, "GET " + adminPrefix + "/directories", e.adminListDirectories},
-		{apiAdmin, "POST " + adminDirPrefix + "/groups", e.adminCreateGroup},
-		{apiAdmin, "POST " + adminDirPrefix + "/groups/search", e.adminSearchGroups},
-		{apiAdmin, "GET " + adminDirPrefix + "/groups/{groupId}", e.adminGetGroup},
-		{apiAdmin, "DELETE " + adminDirPrefix + "/groups/{groupId}", e.adminDeleteGroup},
-		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/memberships", e.adminAddMember},
-		{apiAdmin, "DELETE " + adminDirPrefix + "/groups/{groupId}/memberships/{accountId}", e.adminRemoveMember},
-		{apiAdmin, "GET " + adminDirPrefix + "/groups/{groupId}/role-assignments", e.adminGroupRoles},
-		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/assign", e.adminAssignRole},
-		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/revoke", e.adminRevokeRole},
-		{apiAdmin, "POST " + adminDirPrefix + "/users/search", e.adminSearchUsers},
-		{apiAdmin, "GET " + adminDirPrefix + "/users/{accountId}", e.adminGetUser},
-		{apiAdmin, "POST " + adminPrefix + "/workspaces", e.adminWorkspaces},
+		// Organizations (Admin) API (reference §2).
+		{apiAdmin, "GET " + adminV1Orgs, e.adminListOrgs, "cursor"},
+		{apiAdmin, "GET " + adminV1Orgs + "/{orgId}", e.adminGetOrg, ""},
+		{apiAdmin, "GET " + adminPrefix + "/directories", e.adminListDirectories, "cursor limit accountId directoryIds searchTerm"},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups", e.adminCreateGroup, ""},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/search", e.adminSearchGroups, ""},
+		{apiAdmin, "GET " + adminDirPrefix + "/groups/{groupId}", e.adminGetGroup, ""},
+		{apiAdmin, "DELETE " + adminDirPrefix + "/groups/{groupId}", e.adminDeleteGroup, ""},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/memberships", e.adminAddMember, ""},
+		{apiAdmin, "DELETE " + adminDirPrefix + "/groups/{groupId}/memberships/{accountId}", e.adminRemoveMember, ""},
+		{apiAdmin, "GET " + adminDirPrefix + "/groups/{groupId}/role-assignments", e.adminGroupRoles, "cursor limit directoryIds resourceOwners resourceIds roleIds"},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/assign", e.adminAssignRole, ""},
+		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/revoke", e.adminRevokeRole, ""},
+		{apiAdmin, "POST " + adminDirPrefix + "/users/search", e.adminSearchUsers, ""},
+		{apiAdmin, "GET " + adminDirPrefix + "/users/{accountId}", e.adminGetUser, ""},
+		{apiAdmin, "POST " + adminPrefix + "/workspaces", e.adminWorkspaces, ""},
 
 		// Confluence REST v2 (reference §3).
-		{apiConfluenceV2, "GET " + v2Prefix + "/spaces", e.v2ListSpaces},
-		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}", e.v2GetSpace},
-		{apiConfluenceV2, "GET " + v2Prefix + "/space-role-mode", e.v2SpaceRoleMode},
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces", e.v2ListSpaces, "ids keys type status labels sort description-format include-icon " + v2Paging},
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}", e.v2GetSpace, "description-format include-icon"},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-role-mode", e.v2SpaceRoleMode, ""},
 
 		// Confluence space access (reference §3.3-§3.7): classic permissions, groups, roles.
-		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}/permissions", e.v2ListSpacePermissions},
-		{apiConfluenceV2, "GET " + v2Prefix + "/space-permissions", e.v2SpacePermissionCatalogue},
-		{apiConfluenceV1, "POST " + v1Prefix + "/space/{spaceKey}/permission", e.v1AddSpacePermission},
-		{apiConfluenceV1, "DELETE " + v1Prefix + "/space/{spaceKey}/permission/{id}", e.v1RemoveSpacePermission},
-		{apiConfluenceV1, "GET " + v1Prefix + "/group/by-id", e.v1GroupByID},
-		{apiConfluenceV1, "GET " + v1Prefix + "/user/current", e.v1CurrentUser},
-		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles", e.v2ListSpaceRoles},
-		{apiConfluenceV2, "POST " + v2Prefix + "/space-roles", e.v2CreateSpaceRole},
-		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles/{id}", e.v2GetSpaceRole},
-		{apiConfluenceV2, "PUT " + v2Prefix + "/space-roles/{id}", e.v2UpdateSpaceRole},
-		{apiConfluenceV2, "DELETE " + v2Prefix + "/space-roles/{id}", e.v2DeleteSpaceRole},
-		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}/role-assignments", e.v2ListRoleAssignments},
-		{apiConfluenceV2, "POST " + v2Prefix + "/spaces/{id}/role-assignments", e.v2SetRoleAssignments},
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}/permissions", e.v2ListSpacePermissions, v2Paging},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-permissions", e.v2SpacePermissionCatalogue, v2Paging},
+		{apiConfluenceV1, "POST " + v1Prefix + "/space/{spaceKey}/permission", e.v1AddSpacePermission, ""},
+		{apiConfluenceV1, "DELETE " + v1Prefix + "/space/{spaceKey}/permission/{id}", e.v1RemoveSpacePermission, ""},
+		{apiConfluenceV1, "GET " + v1Prefix + "/user/current", e.v1CurrentUser, ""},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles", e.v2ListSpaceRoles, "space-id role-type principal-id principal-type " + v2Paging},
+		{apiConfluenceV2, "POST " + v2Prefix + "/space-roles", e.v2CreateSpaceRole, ""},
+		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles/{id}", e.v2GetSpaceRole, ""},
+		{apiConfluenceV2, "PUT " + v2Prefix + "/space-roles/{id}", e.v2UpdateSpaceRole, ""},
+		{apiConfluenceV2, "DELETE " + v2Prefix + "/space-roles/{id}", e.v2DeleteSpaceRole, ""},
+		{apiConfluenceV2, "GET " + v2Prefix + "/spaces/{id}/role-assignments", e.v2ListRoleAssignments, "role-id role-type principal-id principal-type " + v2Paging},
+		{apiConfluenceV2, "POST " + v2Prefix + "/spaces/{id}/role-assignments", e.v2SetRoleAssignments, ""},
+
+		// Confluence v1 groups (reference §3.6), on the org groups model.
+		{apiConfluenceV1, "GET " + v1Prefix + "/group", e.v1ListGroups, v1Paging},
+		{apiConfluenceV1, "POST " + v1Prefix + "/group", e.v1CreateGroup, ""},
+		{apiConfluenceV1, "GET " + v1Prefix + "/group/by-id", e.v1GroupByID, "id"},
+		{apiConfluenceV1, "DELETE " + v1Prefix + "/group/by-id", e.v1DeleteGroupByID, "id"},
+		{apiConfluenceV1, "GET " + v1Prefix + "/group/{groupId}/membersByGroupId", e.v1GroupMembers, v1Paging + " shouldReturnTotalSize"},
+		{apiConfluenceV1, "POST " + v1Prefix + "/group/userByGroupId", e.v1AddGroupMember, "groupId"},
+		{apiConfluenceV1, "DELETE " + v1Prefix + "/group/userByGroupId", e.v1RemoveGroupMember, "groupId accountId"},
+		{apiConfluenceV1, "GET " + v1Prefix + "/user/memberof", e.v1UserMemberOf, "accountId " + v1Paging},
 	}
+}
+
+// goneRoutes are v1 routes the service has removed: it answers 410 Gone (reference §3.2, §3.6: absent
+// from the 2026 v1 document). UNCONFIRMED: which removed routes answer 410 rather than 404, and the
+// body (the v1 error shape here).
+var goneRoutes = []string{
+	"GET " + v1Prefix + "/space",             // getSpaces: v2 GET /spaces replaces it
+	"GET " + v1Prefix + "/space/{spaceKey}",  // getSpace: only PUT and DELETE remain in v1
+	"GET " + v1Prefix + "/group/by-name",     // getGroupByName, deprecated in 2023
+	"GET " + v1Prefix + "/group/{groupName}", // getGroup, deprecated in 2023
+}
+
+// unservedRoutes are operations of the documents that the emulator does not serve although a served
+// (or gone) route's wildcard would take their literal path segment (the v1 document's
+// POST /space/{spaceKey}/permission/custom-content against DELETE /space/{spaceKey}/permission/{id},
+// say), or their path is served under another method (the v2 document's POST /spaces). They answer
+// 404 ("not emulated"), never 405 nor the neighbour's answer: the real service serves them.
+// TestUnservedOperations walks the documents and fails when this list misses one.
+var unservedRoutes = []struct {
+	api     apiKind
+	pattern string
+}{
+	{apiConfluenceV1, "POST " + v1Prefix + "/space/{spaceKey}/permission/custom-content"},
+	{apiConfluenceV1, "GET " + v1Prefix + "/group/picker"},
+	{apiConfluenceV2, "POST " + v2Prefix + "/spaces"},
+	{apiAdmin, "GET " + adminDirPrefix + "/groups"},
+	{apiAdmin, "DELETE " + adminDirPrefix + "/users/{accountId}"},
 }
 
 // catchAll answers unknown paths under each API's prefix in that API's shape.
@@ -112,28 +164,115 @@ func (e *Emulator) Routes() []string {
 	return out
 }
 
+// isConfluence reports whether api is served on the site and on the gateway form of the site URL.
+func isConfluence(api apiKind) bool { return api == apiConfluenceV1 || api == apiConfluenceV2 }
+
+// onGateway returns the api.atlassian.com/ex/confluence/{cloudId} form of a site route pattern
+// ("GET /wiki/..." or "/wiki/...").
+func onGateway(pattern string) string {
+	if method, path, ok := strings.Cut(pattern, " "); ok {
+		return method + " " + gatewayPrefix + path
+	}
+	return gatewayPrefix + pattern
+}
+
 func (e *Emulator) buildMux() *http.ServeMux {
 	mux := http.NewServeMux()
+	e.served = map[string]bool{}
+	// A Confluence route is registered twice, on the site form and on the gateway form, with the
+	// site form's pattern as the request-count key of both: Stats and Options.Faults name a route the
+	// same way whichever form of the site URL a client uses.
+	handle := func(api apiKind, pattern string, h http.HandlerFunc, served bool) {
+		mux.HandleFunc(pattern, e.apiMiddleware(api, pattern, h))
+		e.served[pattern] = served
+		if isConfluence(api) {
+			mux.HandleFunc(onGateway(pattern), e.apiMiddleware(api, pattern, h))
+			e.served[onGateway(pattern)] = served
+		}
+	}
 	for _, r := range e.routes() {
-		mux.HandleFunc(r.pattern, e.apiMiddleware(r.api, r.handle))
+		handle(r.api, r.pattern, knownQuery(r.api, r.query, r.handle), true)
+	}
+	for _, p := range goneRoutes {
+		handle(apiConfluenceV1, p, e.goneRoute, false)
+	}
+	for _, u := range unservedRoutes {
+		handle(u.api, u.pattern, e.notServed(u.api), false)
 	}
 	for _, c := range catchAll {
-		mux.HandleFunc(c.prefix, e.apiMiddleware(c.api, e.unknownRoute(c.api)))
+		handle(c.api, c.prefix, e.unknownRoute(c.api), false)
 	}
 	mux.HandleFunc("GET /_emulator/stats", e.controlStats)
 	mux.HandleFunc("POST /_emulator/stats/reset", e.controlStatsReset)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	// Paths under no API prefix (the catch-alls above take each API's own). The gateway's own paths
+	// answer in the v2 shape (as an unknown cloud id does); any other path in a plain
+	// {"message": ...} (UNCONFIRMED: the hosts' answer outside every API).
+	mux.HandleFunc("/ex/", func(w http.ResponseWriter, r *http.Request) {
+		writeV2Error(w, http.StatusNotFound, "No resource at "+r.URL.Path+".")
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusNotFound, "application/json", map[string]any{"message": "Not Found"})
 	})
 	return mux
 }
 
+// knownQuery answers 400, in the API's error shape, a request carrying a query parameter the route
+// does not model (query, space-separated), before the handler runs: an emulator that ignored a filter
+// it does not know (GET /wiki/api/v2/spaces?favorited-by=…) would answer as if the filter matched
+// everything, and hide the client's bug. UNCONFIRMED: what the services do with parameters they do not
+// document (likely ignore them); documented ones the emulator does not model are refused on purpose.
+func knownQuery(api apiKind, query string, next http.HandlerFunc) http.HandlerFunc {
+	known := strings.Fields(query)
+	return func(w http.ResponseWriter, r *http.Request) {
+		var unknown []string
+		for name := range r.URL.Query() {
+			if !slices.Contains(known, name) {
+				unknown = append(unknown, name)
+			}
+		}
+		if len(unknown) == 0 {
+			next(w, r)
+			return
+		}
+		slices.Sort(unknown)
+		detail := "The emulator does not model the query parameter(s) " + strings.Join(unknown, ", ") + " of this operation"
+		if len(known) > 0 {
+			detail += "; it models " + strings.Join(known, ", ")
+		}
+		detail += "."
+		switch api {
+		case apiSCIM:
+			writeSCIMError(w, &scimError{status: http.StatusBadRequest, scimType: "invalidValue", detail: detail})
+		case apiAdmin:
+			writeAdminError(w, http.StatusBadRequest, codeInvalidBody, detail) // UNCONFIRMED code: the invalid-request one
+		case apiConfluenceV1:
+			writeV1Error(w, http.StatusBadRequest, detail)
+		default:
+			writeV2Error(w, http.StatusBadRequest, detail)
+		}
+	}
+}
+
+// goneRoute answers a removed v1 route (goneRoutes): 410 Gone in the v1 error shape, unless the path is
+// a served one under another method (GET /group/userByGroupId against the gone GET /group/{groupName}).
+func (e *Emulator) goneRoute(w http.ResponseWriter, r *http.Request) {
+	if allowed := e.allowedMethods(r); len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeV1Error(w, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here.")
+		return
+	}
+	writeV1Error(w, http.StatusGone, "This API has been removed: "+r.Method+" "+r.URL.Path+" is gone. Use the REST v2 API (/wiki/api/v2) instead.")
+}
+
 // apiMiddleware counts the request, then applies latency, targeted faults (Options.Faults), rate
 // limit, injected errors and authentication, in that order, before the handler runs. Faults are decided before any state
 // changes.
-func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.HandlerFunc {
+//
+// key is the route's request-count key: its site-form pattern, prefixed with the request's method
+// for method-less (catch-all) patterns.
+func (e *Emulator) apiMiddleware(api apiKind, pattern string, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key := r.Pattern
+		key := pattern
 		if !strings.Contains(key, " ") {
 			key = r.Method + " " + key
 		}
@@ -158,6 +297,12 @@ func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.Handle
 			e.writeAPIError(w, api, http.StatusUnauthorized, unauthorizedMessage(api))
 			return
 		}
+		if cloud := r.PathValue("cloudId"); cloud != "" && cloud != e.creds.CloudID {
+			// UNCONFIRMED: what the gateway answers for a cloud id it does not know; modelled as a
+			// 404 in the v2 error shape (the gateway's own), whichever API version the path names.
+			writeV2Error(w, http.StatusNotFound, "No Confluence site with cloud id "+cloud+".")
+			return
+		}
 		switch api {
 		case apiSCIM:
 			if dir := r.PathValue("directoryId"); dir != "" && dir != e.creds.DirectoryID {
@@ -172,6 +317,20 @@ func (e *Emulator) apiMiddleware(api apiKind, next http.HandlerFunc) http.Handle
 		}
 		next(w, r)
 	}
+}
+
+// literalSegments counts the path segments of a mux pattern that are not wildcards.
+func literalSegments(pattern string) int {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = path
+	}
+	n := 0
+	for _, seg := range strings.Split(strings.Trim(pattern, "/"), "/") {
+		if seg != "" && !strings.HasPrefix(seg, "{") {
+			n++
+		}
+	}
+	return n
 }
 
 func unauthorizedMessage(api apiKind) string {
@@ -240,23 +399,53 @@ func (e *Emulator) confluenceCaller(r *http.Request) string {
 	return e.creds.AdminAccountID
 }
 
-// unknownRoute answers paths no route serves: 405 when another method would match, else 404.
+// unknownRoute answers paths no route serves: 405 when the same path is served under another
+// method (allowedMethods), else 404 in the API's error shape.
 func (e *Emulator) unknownRoute(api apiKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var allowed []string
-		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
-			if _, p := e.mux.Handler(probe); p != "" && p != r.Pattern {
-				allowed = append(allowed, m)
-			}
-		}
-		if len(allowed) > 0 {
+		if allowed := e.allowedMethods(r); len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
 			e.writeAPIError(w, api, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here.")
 			return
 		}
+		e.notServed(api)(w, r)
+	}
+}
+
+// notServed answers 404 in the API's error shape.
+func (e *Emulator) notServed(api apiKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		e.writeAPIError(w, api, http.StatusNotFound, "No resource at "+r.URL.Path+".")
 	}
+}
+
+// allowedMethods lists the other methods under which the request's path is served. "The same path"
+// is the most literal pattern any method matches: a served neighbour whose wildcard merely swallows
+// a literal segment (DELETE .../permission/{id} against .../permission/custom-content) does not
+// count when a more literal pattern (unservedRoutes, goneRoutes) takes the path.
+func (e *Emulator) allowedMethods(r *http.Request) []string {
+	type match struct {
+		method, pattern string
+	}
+	var matches []match
+	best := literalSegments(r.Pattern)
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, p := e.mux.Handler(probe); p != "" {
+			matches = append(matches, match{m, p})
+			best = max(best, literalSegments(p))
+		}
+	}
+	var allowed []string
+	for _, x := range matches {
+		if e.served[x.pattern] && literalSegments(x.pattern) == best {
+			allowed = append(allowed, x.method)
+		}
+	}
+	return allowed
 }
 
 const (

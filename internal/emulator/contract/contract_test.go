@@ -6,9 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestDocumentsLoad proves every document loads, takes its overlay (each knownSpecDefects entry
@@ -113,5 +116,72 @@ func TestCheckIgnoresNonAPIPaths(t *testing.T) {
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://x/_emulator/stats", nil)
 	if err := v.Check(Exchange{Request: req, Status: 200}); !errors.Is(err, ErrNotAPI) {
 		t.Errorf("Check(/_emulator/stats) = %v, want ErrNotAPI", err)
+	}
+}
+
+// TestGatewayAnswersOneRule: the overlay and the validator apply the one rule of gatewayAnswers. Every
+// operation of every document answers 429 and 503 (with Retry-After) and 500; the Admin gateway's 429
+// and 503 are ProxyErrors wherever the document leaves their body open, its 500 the application Errors;
+// a 404 the operation does not document is accepted on the api.atlassian.com gateway form only, and
+// only in the v2 error body.
+func TestGatewayAnswersOneRule(t *testing.T) {
+	v := Load(t)
+	for _, s := range specDocs {
+		l, err := load(v.dir, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = eachOperation(l.doc, func(path, method string, _ *openapi3.PathItem, op *openapi3.Operation) error {
+			for _, code := range GatewayStatuses() {
+				if op.Responses.Value(strconv.Itoa(code)) == nil {
+					t.Errorf("%s %s %s: no %d", s.name, method, path, code)
+				}
+			}
+			return nil
+		})
+	}
+	admin, err := load(v.dir, specByName(specAdmin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := func(path, method, code string) string {
+		op, err := operation(admin.doc, path, method)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := op.Responses.Value(code)
+		if r == nil || r.Value == nil || r.Value.Content.Get("application/json") == nil {
+			t.Fatalf("%s %s: no JSON %s", method, path, code)
+		}
+		return r.Value.Content.Get("application/json").Schema.Ref
+	}
+	const group = "/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}"
+	for _, c := range []struct{ path, method, code, want string }{
+		{group, "GET", "503", "#/components/schemas/ProxyError"},               // omitted: added
+		{group, "DELETE", "429", "#/components/schemas/ProxyError"},            // listed without a body
+		{group + "/memberships", "POST", "500", "#/components/schemas/Errors"}, // listed without a body
+		{"/v2/orgs/{orgId}/directories", "GET", "503", "#/components/schemas/ProxyError"},
+	} {
+		if got := ref(c.path, c.method, c.code); got != c.want {
+			t.Errorf("admin %s %s %s body = %s, want %s", c.method, c.path, c.code, got, c.want)
+		}
+	}
+
+	check := func(path string, body string) error {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://x"+path, nil)
+		return v.Check(Exchange{Request: req, Status: 404, Header: http.Header{"Content-Type": []string{"application/json"}}, ResponseBody: []byte(body)})
+	}
+	v2Body := `{"errors":[{"status":404,"code":"NOT_FOUND","title":"Not Found","detail":"No Confluence site with cloud id c."}]}`
+	if err := check("/ex/confluence/c/wiki/api/v2/spaces", v2Body); err != nil {
+		t.Errorf("gateway 404 refused: %v", err)
+	}
+	if err := check("/ex/confluence/c/wiki/rest/api/user/current", v2Body); err != nil {
+		t.Errorf("gateway 404 on a v1 path refused: %v", err)
+	}
+	if err := check("/ex/confluence/c/wiki/api/v2/spaces", `{"errors":{"status":"404"}}`); err == nil {
+		t.Error("gateway 404 with a wrong body accepted")
+	}
+	if err := check("/wiki/api/v2/spaces", v2Body); err == nil {
+		t.Error("an undocumented 404 on the site form accepted")
 	}
 }

@@ -29,9 +29,9 @@ var knownSpecDefects = []specDefect{
 	{specConfluenceV2, "list query parameters documented as comma-separated (keys, ids, …) are declared with the default form/explode=true (repeated parameters)", fixConfluenceV2CommaLists},
 	{specConfluenceV2, "label 'prefix' query parameters have default \"my, team\", which is not one of their enum values (my, team)", fixConfluenceV2LabelPrefixDefault},
 	{specAdmin, "the stored copy was re-serialized with an added top-level '_meta' key (see SOURCES.md), which is not an OpenAPI field", fixAdminMeta},
-	{specAdmin, "v2 group create/delete, membership and role assign/revoke document their errors without a body; the service sends Errors {\"errors\":[{id,status,code,title,detail}]}, and the gateway's 401/429 a ProxyError {code,message}", fixAdminErrorBodies},
+	{specAdmin, "v2 group create/delete, membership and role assign/revoke document their errors without a body; the service sends Errors {\"errors\":[{id,status,code,title,detail}]}, and the gateway's 401, 429 and 503 a ProxyError {code,message} (gatewayAnswers)", fixAdminErrorBodies},
 	{specConfluenceV1, "GET /group/by-id and GET /user/current document no 401, although like every authenticated operation they answer it to a missing or wrong credential: added with the v1 error body", fixConfluenceV1Undocumented401},
-	{all, "429, 503 (and 500) are not documented on most operations although any endpoint may answer them (reference §1.10, §2.11, §3.10): added with the API's error body", fixRateLimitResponses},
+	{all, "429, 503 and 500 are not documented on most operations although any endpoint may answer them (reference §1.10, §2.11, §3.10): added where omitted, by the one rule of gatewayAnswers (gateway.go) that the validator applies too", fixRateLimitResponses},
 }
 
 const all = "*"
@@ -494,7 +494,7 @@ func fixAdminErrorBodies(_ string, doc *openapi3.T) error {
 				continue
 			}
 			schema := "Errors"
-			if code == "401" || code == "429" {
+			if gatewayProxyStatus(code) { // the gateway's answers: one rule, gatewayAnswers
 				schema = "ProxyError"
 			}
 			c := *resp.Value // responses may be shared components
@@ -542,35 +542,4 @@ func errorSchemaFor(name string, doc *openapi3.T) (*openapi3.SchemaRef, []string
 	default:
 		return componentRef(doc, "EmulatorV2Errors"), []string{"application/json"}, nil
 	}
-}
-
-func fixRateLimitResponses(name string, doc *openapi3.T) error {
-	schema, types, err := errorSchemaFor(name, doc)
-	if err != nil {
-		return err
-	}
-	content := openapi3.Content{}
-	for _, t := range types {
-		content[t] = openapi3.NewMediaType().WithSchemaRef(schema)
-	}
-	retryAfter := &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
-		Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: "^[0-9]+$"}},
-	}}}
-	return eachOperation(doc, func(_, _ string, _ *openapi3.PathItem, op *openapi3.Operation) error {
-		for code, desc := range map[string]string{
-			"429": "Rate limited (emulator overlay)",
-			"503": "Service unavailable (emulator overlay)",
-			"500": "Internal server error (emulator overlay)",
-		} {
-			if op.Responses.Value(code) != nil {
-				continue
-			}
-			resp := &openapi3.Response{Description: &desc, Content: content}
-			if code != "500" {
-				resp.Headers = openapi3.Headers{"Retry-After": retryAfter}
-			}
-			op.Responses.Set(code, &openapi3.ResponseRef{Value: resp})
-		}
-		return nil
-	})
 }

@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
@@ -60,8 +62,13 @@ var ErrNotAPI = errors.New("contract: path is not served by any Atlassian API")
 // Check validates the request and the response of one exchange. It returns nil when both fit the
 // operation the document defines, ErrNotAPI for paths no document covers, or an error describing
 // every violation.
+//
+// Confluence paths on the api.atlassian.com gateway form of a site URL
+// (/ex/confluence/{cloudId}/wiki/...) are checked as the site form's: the documents describe the
+// path below the site URL.
 func (v *Validator) Check(ex Exchange) error {
-	s, ok := specForPath(ex.Request.URL.Path)
+	path := siteFormPath(ex.Request.URL.Path)
+	s, ok := specForPath(path)
 	if !ok {
 		return ErrNotAPI
 	}
@@ -74,6 +81,9 @@ func (v *Validator) Check(ex Exchange) error {
 	req.ContentLength = int64(len(ex.RequestBody))
 	req.Host = ""
 	req.URL.Host, req.URL.Scheme = "", ""
+	if path != req.URL.Path {
+		req.URL.Path, req.URL.RawPath = path, ""
+	}
 	route, params, err := l.router.FindRoute(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: no operation in the %s document: %w", ex.Request.Method, ex.Request.URL.Path, s.name, err)
@@ -81,6 +91,9 @@ func (v *Validator) Check(ex Exchange) error {
 	v.mu.Lock()
 	v.covered[s.name+" "+route.Method+" "+route.Path]++
 	v.mu.Unlock()
+	if ok, err := v.checkGatewayOnly(ex, route); ok {
+		return err // an answer of the api.atlassian.com gateway, not of the operation (gatewayAnswers)
+	}
 
 	in := &openapi3filter.RequestValidationInput{
 		Request:    req,
@@ -111,6 +124,18 @@ func (v *Validator) Check(ex Exchange) error {
 	return fmt.Errorf("%s %s → %d violates the %s document (%s %s):\n%s\nresponse body: %s",
 		ex.Request.Method, ex.Request.URL.RequestURI(), ex.Status, s.name, route.Method, route.Path,
 		strings.Join(problems, "\n"), truncate(ex.ResponseBody, 2000))
+}
+
+// gatewayForm matches the api.atlassian.com form of a Confluence site URL's path.
+var gatewayForm = regexp.MustCompile(`^/ex/confluence/[^/]+(/wiki/.*)$`)
+
+// siteFormPath returns a gateway-form Confluence path (/ex/confluence/{cloudId}/wiki/...) in its
+// site form (/wiki/...); other paths unchanged.
+func siteFormPath(path string) string {
+	if m := gatewayForm.FindStringSubmatch(path); m != nil {
+		return m[1]
+	}
+	return path
 }
 
 func truncate(b []byte, n int) string {
@@ -197,3 +222,27 @@ func (v *Validator) Transport(t testing.TB, next http.RoundTripper) http.RoundTr
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Operation is one operation of a document: its method and its request path template (the
+// document's path under the API's prefix, such as /wiki/api/v2/spaces/{id}).
+type Operation struct {
+	Spec, Method, Path string
+}
+
+// Operations lists every operation of every document (as patched), for tests that compare what the
+// emulator serves with what the APIs define.
+func (v *Validator) Operations() ([]Operation, error) {
+	var out []Operation
+	for _, s := range specDocs {
+		l, err := load(v.dir, s)
+		if err != nil {
+			return nil, err
+		}
+		prefix := strings.TrimSuffix(s.server, "/")
+		_ = eachOperation(l.doc, func(path, method string, _ *openapi3.PathItem, _ *openapi3.Operation) error {
+			out = append(out, Operation{Spec: s.name, Method: method, Path: prefix + path})
+			return nil
+		})
+	}
+	return out, nil
+}

@@ -2,6 +2,11 @@
 // environment variables that point at it.
 //
 //	go run ./internal/emulator/cmd/emulator -addr 127.0.0.1:8080 -page-size 2
+//
+// Behind a reverse proxy, a container port mapping or a TLS terminator, -public-url names the address
+// clients use; every URL the emulator returns (and the printed environment) names it:
+//
+//	go run ./internal/emulator/cmd/emulator -addr 0.0.0.0:8080 -public-url https://emulator.example.test
 package main
 
 import (
@@ -44,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&opts.PropagationDelay, "propagation-delay", 0, "lag before SCIM groups and role changes show in the Admin API, and before accepted space-role updates and deletions apply")
 	fs.IntVar(&opts.ExtraSpaces, "spaces", 0, "number of extra generated classic spaces (GEN0001…)")
 	fs.Int64Var(&opts.Seed, "seed", 1, "seed of the error-rate randomness")
+	fs.StringVar(&opts.PublicURL, "public-url", "", "the address clients use, scheme://host[:port], when not the listener's (reverse proxy, port mapping, TLS terminator)")
 	fs.StringVar(&opts.RoleMode, "role-mode", "ROLES_TRANSITION", "the site's space role mode: "+strings.Join(emulator.RoleModes(), " | "))
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -54,6 +60,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if opts.ErrorRate < 0 || opts.ErrorRate > 1 {
 		return fmt.Errorf("-error-rate must be between 0 and 1")
 	}
+	if opts.PublicURL != "" {
+		if err := emulator.CheckPublicURL(opts.PublicURL); err != nil {
+			return fmt.Errorf("-public-url: %w", err)
+		}
+	}
 	if !slices.Contains(emulator.RoleModes(), strings.ToUpper(strings.TrimSpace(opts.RoleMode))) {
 		return fmt.Errorf("-role-mode must be one of %s", strings.Join(emulator.RoleModes(), ", "))
 	}
@@ -63,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lines := emu.Env(base)
+	lines := emu.Env("") // the public URL when set, else the listener's
 	if *envFile != "" {
 		if err := writeEnvFile(*envFile, lines); err != nil {
 			_ = emu.Close()
@@ -78,7 +89,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_ = emu.Close()
 		return err
 	}
-	_, _ = fmt.Fprintf(stderr, "# emulator listening on %s (Ctrl-C to stop)\n", base)
+	if public := emu.PublicURL(); public != base {
+		_, _ = fmt.Fprintf(stderr, "# emulator listening on %s, answering as %s (Ctrl-C to stop)\n", base, public)
+	} else {
+		_, _ = fmt.Fprintf(stderr, "# emulator listening on %s (Ctrl-C to stop)\n", base)
+	}
 
 	<-ctx.Done()
 	_, _ = fmt.Fprintln(stderr, "# emulator shutting down")

@@ -135,3 +135,51 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestRunPublicURL: with -public-url the printed environment names the public address, and stderr
+// names both it and the listener.
+func TestRunPublicURL(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "emulator.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	const public = "https://emulator.example.test:8443"
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-public-url", public + "/"}, &stdout, &stderr)
+	}()
+	var content []byte
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var err error
+		if content, err = os.ReadFile(envFile); err == nil && strings.Contains(stderr.String(), "listening on") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("env file never written; stderr: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(content)), "\n") {
+		k, v, _ := strings.Cut(l, "=")
+		if strings.HasSuffix(k, "_URL") && !strings.HasPrefix(v, public) {
+			t.Errorf("%s = %s, want the public URL %s", k, v, public)
+		}
+	}
+	if s := stderr.String(); !strings.Contains(s, "listening on http://127.0.0.1:") || !strings.Contains(s, "answering as "+public) {
+		t.Errorf("stderr does not name both addresses: %s", s)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+func TestRunRejectsBadPublicURL(t *testing.T) {
+	for _, u := range []string{"emulator.example.test:8080", "ftp://emulator.example.test", "https://emulator.example.test/?x=1", "https://emulator.example.test/emu"} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{"-public-url", u}, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), "-public-url") {
+			t.Errorf("run(-public-url %s) = %v, want an error naming the flag", u, err)
+		}
+	}
+}
