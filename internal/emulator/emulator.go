@@ -1,7 +1,3 @@
-// Package emulator is an in-memory Atlassian Cloud: the SCIM user provisioning API, the Organizations
-// (Admin) API and the Confluence REST API served from one HTTP server, path-compatible with the real
-// hosts. It keeps state and enforces the rules of the real services (see the reference notes), so the
-// provider can be pointed at it by URL settings alone.
 package emulator
 
 import (
