@@ -82,7 +82,7 @@ func (e *Emulator) v1Window(r *http.Request, strict bool) (start, limit, size in
 // v1PageReply is one page of a v1 offset listing: results, start, limit, size and _links, with a next
 // link (relative to _links.base, as v1 links are) while more remain. The next link's exact form is
 // UNCONFIRMED; it carries the query the listing needs.
-func v1PageReply(r *http.Request, base, path string, q url.Values, start, limit, size int, items []any) map[string]any {
+func v1PageReply(base, path string, q url.Values, start, limit, size int, items []any) map[string]any {
 	from := min(start, len(items))
 	to := min(from+size, len(items))
 	results := append(make([]any, 0, to-from), items[from:to]...)
@@ -120,7 +120,7 @@ func (e *Emulator) v1ListGroups(w http.ResponseWriter, r *http.Request) {
 		for _, g := range groups {
 			items = append(items, renderV1Group(g, base))
 		}
-		return replyOK(http.StatusOK, v1PageReply(r, base, "/rest/api/group", url.Values{}, start, limit, size, items))
+		return replyOK(http.StatusOK, v1PageReply(base, "/rest/api/group", url.Values{}, start, limit, size, items))
 	})
 }
 
@@ -235,7 +235,7 @@ func (e *Emulator) v1GroupMembers(w http.ResponseWriter, r *http.Request) {
 		if total != "" {
 			q.Set("shouldReturnTotalSize", total)
 		}
-		page := v1PageReply(r, base, "/rest/api/group/"+url.PathEscape(id)+"/membersByGroupId", q, start, limit, size, items)
+		page := v1PageReply(base, "/rest/api/group/"+url.PathEscape(id)+"/membersByGroupId", q, start, limit, size, items)
 		if total == "true" {
 			page["totalSize"] = len(items)
 		}
@@ -310,6 +310,6 @@ func (e *Emulator) v1UserMemberOf(w http.ResponseWriter, r *http.Request) {
 				items = append(items, renderV1Group(g, base))
 			}
 		}
-		return replyOK(http.StatusOK, v1PageReply(r, base, "/rest/api/user/memberof", url.Values{"accountId": {acct}}, start, limit, size, items))
+		return replyOK(http.StatusOK, v1PageReply(base, "/rest/api/user/memberof", url.Values{"accountId": {acct}}, start, limit, size, items))
 	})
 }

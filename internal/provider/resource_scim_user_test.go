@@ -770,7 +770,7 @@ func TestAccSCIMUser_declaredInactive(t *testing.T) {
 					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
 					acctest.CheckAPI(func(ctx context.Context) error {
 						if _, err := api.GetUser(ctx, id); !transport.IsNotFound(err) {
-							return fmt.Errorf("deactivated user still readable (err=%v)", err)
+							return fmt.Errorf("deactivated user still readable (err=%w)", err)
 						}
 						a, err := orgAPI.GetUser(ctx, admin.AllDirectories, account)
 						if err != nil {
@@ -818,7 +818,7 @@ func TestAccSCIMUser_createInactive(t *testing.T) {
 					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
 					acctest.CheckAPI(func(ctx context.Context) error {
 						if _, err := api.GetUser(ctx, id); !transport.IsNotFound(err) {
-							return fmt.Errorf("user created inactive is readable (err=%v)", err)
+							return fmt.Errorf("user created inactive is readable (err=%w)", err)
 						}
 						a, err := orgAPI.GetUser(ctx, admin.AllDirectories, account)
 						if err != nil {
