@@ -108,18 +108,16 @@ func (e *Emulator) adminCreateGroup(w http.ResponseWriter, r *http.Request) {
 }
 
 type groupSearch struct {
-	SearchTerm     *string     `json:"searchTerm,omitempty"`
-	GroupNames     []string    `json:"groupNames,omitempty"`
-	GroupIDs       []string    `json:"groupIds,omitempty"`
-	AccountIDs     []string    `json:"accountIds,omitempty"`
-	DirectoryIDs   []string    `json:"directoryIds,omitempty"`
-	ResourceIDs    []string    `json:"resourceIds,omitempty"`
-	ResourceOwners []string    `json:"resourceOwners,omitempty"`
-	RoleIDs        []string    `json:"roleIds,omitempty"`
-	Expand         []string    `json:"expand,omitempty"`
-	SortBy         []sortField `json:"sortBy,omitempty"`
-	Limit          *int        `json:"limit,omitempty"`
-	Cursor         *string     `json:"cursor,omitempty"`
+	SearchTerm     *string  `json:"searchTerm,omitempty"`
+	GroupNames     []string `json:"groupNames,omitempty"`
+	GroupIDs       []string `json:"groupIds,omitempty"`
+	AccountIDs     []string `json:"accountIds,omitempty"`
+	DirectoryIDs   []string `json:"directoryIds,omitempty"`
+	ResourceIDs    []string `json:"resourceIds,omitempty"`
+	ResourceOwners []string `json:"resourceOwners,omitempty"`
+	RoleIDs        []string `json:"roleIds,omitempty"`
+	Expand         []string `json:"expand,omitempty"`
+	searchControls
 }
 
 func (q *groupSearch) problem() string {
@@ -153,14 +151,6 @@ func (st *state) groupMatches(g *orgGroup, dir string, q *groupSearch, now time.
 		return st.holdsRole(g.ID, q.ResourceIDs, q.ResourceOwners, q.RoleIDs, now)
 	}
 	return true
-}
-
-func (q *groupSearch) sortFields() []sortField { return q.SortBy }
-
-func (q *groupSearch) takePaging() (*string, *int) {
-	cursor, limit := q.Cursor, q.Limit
-	q.Cursor, q.Limit = nil, nil
-	return cursor, limit
 }
 
 func (e *Emulator) adminSearchGroups(w http.ResponseWriter, r *http.Request) {

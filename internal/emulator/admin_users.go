@@ -11,23 +11,21 @@ import (
 // directory (the local one for invited accounts, the identity provider's for SCIM-provisioned ones).
 
 type userSearch struct {
-	AccountIDs       []string    `json:"accountIds,omitempty"`
-	Emails           []string    `json:"emails,omitempty"`
-	EmailDomains     []string    `json:"emailDomains,omitempty"`
-	GroupIDs         []string    `json:"groupIds,omitempty"`
-	DirectoryIDs     []string    `json:"directoryIds,omitempty"`
-	ResourceIDs      []string    `json:"resourceIds,omitempty"`
-	RoleIDs          []string    `json:"roleIds,omitempty"`
-	Status           []string    `json:"status,omitempty"`
-	AccountStatus    []string    `json:"accountStatus,omitempty"`
-	MembershipStatus []string    `json:"membershipStatus,omitempty"`
-	ClaimStatus      string      `json:"claimStatus,omitempty"`
-	MFAEnabled       *bool       `json:"mfaEnabled,omitempty"`
-	SearchTerm       *string     `json:"searchTerm,omitempty"`
-	Expand           []string    `json:"expand,omitempty"`
-	SortBy           []sortField `json:"sortBy,omitempty"`
-	Limit            *int        `json:"limit,omitempty"`
-	Cursor           *string     `json:"cursor,omitempty"`
+	AccountIDs       []string `json:"accountIds,omitempty"`
+	Emails           []string `json:"emails,omitempty"`
+	EmailDomains     []string `json:"emailDomains,omitempty"`
+	GroupIDs         []string `json:"groupIds,omitempty"`
+	DirectoryIDs     []string `json:"directoryIds,omitempty"`
+	ResourceIDs      []string `json:"resourceIds,omitempty"`
+	RoleIDs          []string `json:"roleIds,omitempty"`
+	Status           []string `json:"status,omitempty"`
+	AccountStatus    []string `json:"accountStatus,omitempty"`
+	MembershipStatus []string `json:"membershipStatus,omitempty"`
+	ClaimStatus      string   `json:"claimStatus,omitempty"`
+	MFAEnabled       *bool    `json:"mfaEnabled,omitempty"`
+	SearchTerm       *string  `json:"searchTerm,omitempty"`
+	Expand           []string `json:"expand,omitempty"`
+	searchControls
 }
 
 func (q *userSearch) problem() string {
@@ -185,14 +183,6 @@ func (st *state) renderAdminUser(a *account, dir string, expand []string, detail
 		doc["groups"] = groups
 	}
 	return doc
-}
-
-func (q *userSearch) sortFields() []sortField { return q.SortBy }
-
-func (q *userSearch) takePaging() (*string, *int) {
-	cursor, limit := q.Cursor, q.Limit
-	q.Cursor, q.Limit = nil, nil
-	return cursor, limit
 }
 
 func (e *Emulator) adminSearchUsers(w http.ResponseWriter, r *http.Request) {

@@ -244,6 +244,22 @@ func pageOf[T, Q any](items []T, c adminCursor[Q], size int) ([]T, map[string]an
 	return out, links
 }
 
+// searchControls are the sort and page fields of every search body.
+type searchControls struct {
+	SortBy []sortField `json:"sortBy,omitempty"`
+	Limit  *int        `json:"limit,omitempty"`
+	Cursor *string     `json:"cursor,omitempty"`
+}
+
+func (c *searchControls) sortFields() []sortField { return c.SortBy }
+
+// takePaging removes the page controls, so the query a cursor stores holds the filters and the sort alone.
+func (c *searchControls) takePaging() (cursor *string, limit *int) {
+	cursor, limit = c.Cursor, c.Limit
+	c.Cursor, c.Limit = nil, nil
+	return cursor, limit
+}
+
 // searchQuery is the body of a POST …/search route (groups, users): filters, an optional one-field sort,
 // and the page controls the listing strips before it stores the query in its cursor.
 type searchQuery interface {

@@ -768,19 +768,7 @@ func TestAccSCIMUser_declaredInactive(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					acctest.CheckAPI(func(ctx context.Context) error {
-						if _, err := api.GetUser(ctx, id); !transport.IsNotFound(err) {
-							return fmt.Errorf("deactivated user still readable (err=%w)", err)
-						}
-						a, err := orgAPI.GetUser(ctx, admin.AllDirectories, account)
-						if err != nil {
-							return err
-						}
-						if a.Status != admin.UserStatusDeactivated {
-							return fmt.Errorf("account status %q, want deactivated", a.Status)
-						}
-						return nil
-					}),
+					expectDeactivated(api, orgAPI, &id, &account),
 				},
 			},
 			stillInactive,
@@ -816,19 +804,7 @@ func TestAccSCIMUser_createInactive(t *testing.T) {
 					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
 					acctest.CaptureString(scimUserAddr, tfjsonpath.New("atlassian_account_id"), &account),
 					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					acctest.CheckAPI(func(ctx context.Context) error {
-						if _, err := api.GetUser(ctx, id); !transport.IsNotFound(err) {
-							return fmt.Errorf("user created inactive is readable (err=%w)", err)
-						}
-						a, err := orgAPI.GetUser(ctx, admin.AllDirectories, account)
-						if err != nil {
-							return err
-						}
-						if a.Status != admin.UserStatusDeactivated {
-							return fmt.Errorf("account status %q, want deactivated", a.Status)
-						}
-						return nil
-					}),
+					expectDeactivated(api, orgAPI, &id, &account),
 				},
 			},
 			{
@@ -975,4 +951,22 @@ func TestAccSCIMUser_goneWhenAccountNotDeactivated(t *testing.T) {
 	if !slices.ContainsFunc(w.seen, re.MatchString) {
 		t.Errorf("no warning matches %s; got %q", re, w.seen)
 	}
+}
+
+// expectDeactivated checks through the APIs that a SCIM user is deactivated: SCIM answers 404 for it, and the
+// Admin API shows its account as deactivated.
+func expectDeactivated(api *scim.Client, orgAPI *admin.Client, id, account *string) statecheck.StateCheck {
+	return acctest.CheckAPI(func(ctx context.Context) error {
+		if _, err := api.GetUser(ctx, *id); !transport.IsNotFound(err) {
+			return fmt.Errorf("deactivated user %s is still readable (err=%w)", *id, err)
+		}
+		a, err := orgAPI.GetUser(ctx, admin.AllDirectories, *account)
+		if err != nil {
+			return err
+		}
+		if a.Status != admin.UserStatusDeactivated {
+			return fmt.Errorf("account %s has status %q, want deactivated", *account, a.Status)
+		}
+		return nil
+	})
 }
