@@ -86,6 +86,19 @@ func TestAdminContract(t *testing.T) {
 	expectStatus(t, h.admin(http.MethodDelete, members+"/"+account, nil), http.StatusNotFound)
 	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(synced, "/memberships/")+account, nil), http.StatusForbidden)
 
+	// Writes naming "-" (documented for reads only) or another directory than the group's.
+	for _, w := range []struct{ method, path string }{
+		{http.MethodPost, "/directories/-/groups"},
+		{http.MethodDelete, "/directories/-/groups/" + local},
+		{http.MethodPost, "/directories/-/groups/" + local + "/memberships"},
+		{http.MethodDelete, "/directories/-/groups/" + local + "/memberships/" + account},
+		{http.MethodPost, "/directories/-/groups/" + local + "/role-assignments/assign"},
+		{http.MethodPost, "/directories/-/groups/" + local + "/role-assignments/revoke"},
+	} {
+		expectStatus(t, h.admin(w.method, w.path, map[string]any{"name": "x", "accountId": account, "resourceId": h.confluenceARI(), "roleId": "atlassian/user"}), http.StatusBadRequest)
+	}
+	expectStatus(t, h.admin(http.MethodPost, "/directories/"+h.cred.DirectoryID+"/groups/"+local+"/memberships", map[string]any{"accountId": account}), http.StatusNotFound)
+
 	// Role assignments.
 	roles := h.groupPath(local, "/role-assignments")
 	ari := h.confluenceARI()
