@@ -110,7 +110,9 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.NoneOf(admin.AllDirectories),
 				},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				// Only a configured change replaces: a state written before directory_id existed holds null
+				// until its next refresh, which is no move.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
 			},
 		},
 	}
@@ -290,11 +292,27 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	resp.Diagnostics.Append(resp.State.Set(ctx, orgGroupState(state, g))...)
 }
 
-// Update is never called with a change: every configurable attribute replaces the group. It keeps the state
-// consistent should Terraform call it anyway.
+// Update is called with no change to the group: every configurable attribute replaces it. It fills a
+// directory_id the plan could not know (a state from before the attribute, planned without a refresh).
 func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan groupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.DirectoryID.IsUnknown() { // a state from before directory_id, planned without a refresh
+		client, diags := r.data.Admin(ctx)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+		g, err := client.GetGroup(ctx, admin.AllDirectories, plan.ID.ValueString())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the group", err)
+			return
+		}
+		plan.DirectoryID = types.StringValue(g.DirectoryID)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
