@@ -194,6 +194,20 @@ func (e *Emulator) adminDeleteGroup(w http.ResponseWriter, r *http.Request) {
 // emulated account belongs to exactly one directory, while local groups mirroring synced users (product.md,
 // confluence_group_mapping) are the normal case on real orgs.
 
+// membershipGroup finds the group a membership write names, in its own directory; a group synced from an
+// identity provider refuses (ADMIN-403-5: its members come from SCIM).
+func (st *state) membershipGroup(dir, id string, now time.Time, action string) (*orgGroup, reply) {
+	g, fail := st.lookupGroup(dir, id, now, codeGroupNotFound, true)
+	if g == nil {
+		return nil, fail
+	}
+	if g.ExternalSynced {
+		return nil, adminFail(http.StatusForbidden, codeGroupNotManageable,
+			"You can't %s a group synced from an identity provider. Manage this group in your identity provider instead.", action)
+	}
+	return g, reply{}
+}
+
 func (e *Emulator) adminAddMember(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		AccountID string `json:"accountId"`
@@ -208,13 +222,9 @@ func (e *Emulator) adminAddMember(w http.ResponseWriter, r *http.Request) {
 	}
 	dir, id := r.PathValue("directoryId"), r.PathValue("groupId")
 	e.do(w, apiAdmin, func(st *state, now time.Time) reply {
-		g, fail := st.lookupGroup(dir, id, now, codeGroupNotFound, true)
+		g, fail := st.membershipGroup(dir, id, now, "add a user to")
 		if g == nil {
 			return fail
-		}
-		if g.ExternalSynced {
-			return adminFail(http.StatusForbidden, codeGroupNotManageable,
-				"You can't add a user to a group synced from an identity provider. Manage this group in your identity provider instead.")
 		}
 		if st.accounts[in.AccountID] == nil {
 			return adminFail(http.StatusNotFound, codeUserNotFound, "User %s was not found.", in.AccountID)
@@ -231,13 +241,9 @@ func (e *Emulator) adminAddMember(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
 	dir, id, account := r.PathValue("directoryId"), r.PathValue("groupId"), r.PathValue("accountId")
 	e.do(w, apiAdmin, func(st *state, now time.Time) reply {
-		g, fail := st.lookupGroup(dir, id, now, codeGroupNotFound, true)
+		g, fail := st.membershipGroup(dir, id, now, "remove a user from")
 		if g == nil {
 			return fail
-		}
-		if g.ExternalSynced {
-			return adminFail(http.StatusForbidden, codeGroupNotManageable,
-				"You can't remove a user from a group synced from an identity provider. Manage this group in your identity provider instead.")
 		}
 		i := slices.Index(g.Members, account)
 		if i < 0 {
