@@ -16,6 +16,7 @@ import (
 type Options struct {
 	Latency          time.Duration // added to every API request
 	ErrorRate        float64       // 0..1 share of API requests answered 503 (before any state change), in the API's error shape
+	LostAnswerRate   float64       // 0..1 share of API writes applied and then answered 503 instead of their success: a lost answer
 	RateLimit        float64       // requests/second over all API routes; above it 429 with Retry-After (seconds, >=1) in the API's error shape; 0 = off
 	PageSize         int           // when >0, caps every page size the server returns (SCIM count, cursor limits)
 	PropagationDelay time.Duration // lag before a SCIM group appears as an externally synced org group, before role-assignment changes are visible, and before accepted (202) space-role updates and deletions apply

@@ -14,6 +14,7 @@ import (
 type faults struct {
 	latency   time.Duration
 	errorRate float64
+	lostRate  float64 // share of writes applied and then answered 503
 	rate      float64 // requests per second; 0 = unlimited
 
 	mu     sync.Mutex
@@ -27,6 +28,7 @@ func newFaults(o Options) *faults {
 	f := &faults{
 		latency:   o.Latency,
 		errorRate: o.ErrorRate,
+		lostRate:  o.LostAnswerRate,
 		rate:      o.RateLimit,
 		// Reproducible, not secret: a seed must replay the same fault sequence.
 		rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), //nolint:gosec
@@ -74,17 +76,23 @@ func (f *faults) allow() (string, bool) {
 	return strconv.Itoa(int(math.Max(1, wait))), false
 }
 
-// fail decides whether this request gets an injected 503.
-func (f *faults) fail() bool {
-	if f.errorRate <= 0 {
+// fail decides whether this request gets an injected 503 before it is applied.
+func (f *faults) fail() bool { return f.draw(f.errorRate) }
+
+// lose decides whether this write is applied and then answered 503 (a lost answer).
+func (f *faults) lose() bool { return f.draw(f.lostRate) }
+
+// draw is true with probability p, from the seeded sequence.
+func (f *faults) draw(p float64) bool {
+	if p <= 0 {
 		return false
 	}
-	if f.errorRate >= 1 {
+	if p >= 1 {
 		return true
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.rng.Float64() < f.errorRate
+	return f.rng.Float64() < p
 }
 
 // stats counts API requests per route template.

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 )
 
@@ -9,10 +11,15 @@ import (
 // permission writes fails, say). It is decided before any state changes and answered in the API's error
 // shape; 429 and 503 carry Retry-After: 1, like the other injected faults. Faults are set in process
 // through Options only: no /_emulator route changes them.
+//
+// With AfterCommit the request is applied first and only its answer is replaced: the write took effect but
+// the client never learns it (a lost answer), which is what a 5xx or a dropped connection after the body was
+// sent can mean on the real service.
 type Fault struct {
-	Route  string // "METHOD /route/template", the key Stats uses, e.g. "POST /wiki/rest/api/space/{spaceKey}/permission"
-	Nth    int    // fail the Nth request to Route (1-based, counted like Stats counts)
-	Status int    // HTTP status of the answer, e.g. 500, 503, 400
+	Route       string // "METHOD /route/template", the key Stats uses, e.g. "POST /wiki/rest/api/space/{spaceKey}/permission"
+	Nth         int    // fail the Nth request to Route (1-based, counted like Stats counts)
+	Status      int    // HTTP status of the answer, e.g. 500, 503, 400
+	AfterCommit bool   // apply the request, then answer Status instead of its own answer
 }
 
 // targetedFaults counts the requests of each Fault's route.
@@ -27,36 +34,62 @@ func newTargetedFaults(list []Fault) *targetedFaults {
 	return &targetedFaults{list: list, seen: make([]int, len(list))}
 }
 
-// status returns the status to fail this request with, or 0. Every fault on the route counts the
-// request, so several faults may target one route at different positions.
-func (f *targetedFaults) status(route string) int {
+// due returns the fault this request meets, if any. Every fault on the route counts the request, so several
+// faults may target one route at different positions.
+func (f *targetedFaults) due(route string) (Fault, bool) {
 	if f == nil || len(f.list) == 0 {
-		return 0
+		return Fault{}, false
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	status := 0
+	var hit Fault
+	found := false
 	for i, x := range f.list {
 		if x.Route != route {
 			continue
 		}
 		f.seen[i]++
-		if f.seen[i] == x.Nth && status == 0 && x.Status >= 400 {
-			status = x.Status
+		if f.seen[i] == x.Nth && !found && x.Status >= 400 {
+			hit, found = x, true
 		}
 	}
-	return status
+	return hit, found
 }
 
-// injectFault answers the request with a targeted fault when one is due; it reports whether it did.
-func (e *Emulator) injectFault(w http.ResponseWriter, api apiKind, route string) bool {
-	status := e.targeted.status(route)
-	if status == 0 {
-		return false
-	}
+// writeFault answers an injected fault in the API's error shape; 429 and 503 carry Retry-After: 1.
+func (e *Emulator) writeFault(w http.ResponseWriter, api apiKind, status int, why string) {
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
-	e.writeAPIError(w, api, status, "Injected fault: "+http.StatusText(status)+" (emulator Options.Faults).")
+	e.writeAPIError(w, api, status, "Injected fault: "+http.StatusText(status)+" ("+why+").")
+}
+
+// loseAnswer applies the request and then answers status instead of the handler's own success: the write
+// is done, its answer lost. An answer that was already an error passes through unchanged, since nothing
+// was committed to lose.
+func (e *Emulator) loseAnswer(w http.ResponseWriter, r *http.Request, api apiKind, status int, why string, next http.HandlerFunc) {
+	rec := httptest.NewRecorder()
+	next(rec, r)
+	if rec.Code >= 400 {
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	}
+	e.writeFault(w, api, status, why)
+}
+
+// isWrite reports whether the request of a route ("METHOD /route/template") can change state: not a GET, and
+// not one of the Admin API's POST searches (…/search, /workspaces), which only read.
+func isWrite(route string) bool {
+	method, path, _ := strings.Cut(route, " ")
+	switch {
+	case method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions:
+		return false
+	case method == http.MethodPost && (strings.HasSuffix(path, "/search") || strings.HasSuffix(path, "/workspaces")):
+		return false
+	}
 	return true
 }

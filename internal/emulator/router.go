@@ -280,7 +280,9 @@ func (e *Emulator) apiMiddleware(api apiKind, pattern string, next http.HandlerF
 		if !e.faults.delay(r.Context()) {
 			return // the client gave up
 		}
-		if e.injectFault(w, api, key) {
+		fault, faulted := e.targeted.due(key)
+		if faulted && !fault.AfterCommit {
+			e.writeFault(w, api, fault.Status, "emulator Options.Faults")
 			return
 		}
 		if retry, ok := e.faults.allow(); !ok {
@@ -315,7 +317,14 @@ func (e *Emulator) apiMiddleware(api apiKind, pattern string, next http.HandlerF
 				return
 			}
 		}
-		next(w, r)
+		switch {
+		case faulted: // AfterCommit
+			e.loseAnswer(w, r, api, fault.Status, "emulator Options.Faults, after the request was applied", next)
+		case isWrite(key) && e.faults.lose():
+			e.loseAnswer(w, r, api, http.StatusServiceUnavailable, "emulator Options.LostAnswerRate: the request was applied", next)
+		default:
+			next(w, r)
+		}
 	}
 }
 

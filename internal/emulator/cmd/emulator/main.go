@@ -44,6 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	envFile := fs.String("env-file", "", "also write the KEY=value lines to this file once listening")
 	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every API request, e.g. 50ms")
 	fs.Float64Var(&opts.ErrorRate, "error-rate", 0, "share (0..1) of API requests answered 503")
+	fs.Float64Var(&opts.LostAnswerRate, "lost-answer-rate", 0, "share (0..1) of API writes applied and then answered 503: the write happened, its answer was lost")
 	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "API requests per second before 429 with Retry-After (0 = unlimited)")
 	fs.IntVar(&opts.PageSize, "page-size", 0, "cap on every page size the server returns (0 = API defaults)")
 	fs.DurationVar(&opts.PropagationDelay, "propagation-delay", 0, "lag before SCIM groups and role changes show in the Admin API, and before accepted space-role updates and deletions apply")
@@ -59,6 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if opts.ErrorRate < 0 || opts.ErrorRate > 1 {
 		return fmt.Errorf("-error-rate must be between 0 and 1")
+	}
+	if opts.LostAnswerRate < 0 || opts.LostAnswerRate > 1 {
+		return fmt.Errorf("-lost-answer-rate must be between 0 and 1")
 	}
 	if opts.PublicURL != "" {
 		if err := emulator.CheckPublicURL(opts.PublicURL); err != nil {

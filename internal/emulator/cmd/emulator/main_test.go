@@ -128,7 +128,7 @@ func TestRunPrintsEnvServesAndStops(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-error-rate", "2"}, {"-nope"}, {"extra"}, {"-role-mode", "HYBRID"}} {
+	for _, args := range [][]string{{"-error-rate", "2"}, {"-lost-answer-rate", "-0.5"}, {"-lost-answer-rate", "1.5"}, {"-nope"}, {"extra"}, {"-role-mode", "HYBRID"}} {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), args, &out, &errOut); err == nil {
 			t.Errorf("run(%v) succeeded", args)
