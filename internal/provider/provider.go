@@ -115,7 +115,7 @@ func (p *confluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"scim_api_key_expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the SCIM directory API key expires, as an RFC 3339 date or date-time (keys expire a year after creation). " +
-					"Plans warn from 30 days before and fail after it. Env: `" + envSCIMAPIKeyExpiresAt + "`.",
+					"Plans and applies that use the SCIM API warn from 30 days before and fail after it; a configuration that does not use SCIM is not affected. Env: `" + envSCIMAPIKeyExpiresAt + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringCheck{description: "an RFC 3339 date", check: checkExpiry}},
 			},
@@ -149,7 +149,7 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s, diags := resolveSettings(m, os.Getenv, time.Now())
+	s, diags := resolveSettings(m, os.Getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -209,7 +209,7 @@ func (s settings) secrets() []string {
 
 // resolveSettings applies environment fallbacks and defaults, and validates values that came from the
 // environment (configuration values were validated at plan time by the schema validators).
-func resolveSettings(m providerModel, getenv func(string) string, now time.Time) (settings, diag.Diagnostics) {
+func resolveSettings(m providerModel, getenv func(string) string) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	str := func(v types.String, attr, env string, check func(string) error) string {
 		if !v.IsNull() && !v.IsUnknown() {
@@ -245,15 +245,11 @@ func resolveSettings(m providerModel, getenv func(string) string, now time.Time)
 		diags.AddAttributeError(path.Root("bearer_token"), "Conflicting Confluence credentials",
 			"Set either bearer_token ("+envBearerToken+") or email + api_token ("+envEmail+", "+envAPIToken+"), not both.")
 	}
+	// Only the format is checked here; whether the key has expired matters only where SCIM is used
+	// (providerData.SCIM), so a configuration that never calls SCIM is not failed by a stale date.
 	if expiry := str(m.SCIMAPIKeyExpiresAt, "scim_api_key_expires_at", envSCIMAPIKeyExpiresAt, checkExpiry); expiry != "" {
 		if at, err := parseExpiry(expiry); err == nil {
 			s.scimAPIKeyExpiresAt = at
-			switch severity, summary, detail := expiryDiagnostic(at, now); severity {
-			case "error":
-				diags.AddAttributeError(path.Root("scim_api_key_expires_at"), summary, detail)
-			case "warning":
-				diags.AddAttributeWarning(path.Root("scim_api_key_expires_at"), summary, detail)
-			}
 		}
 	}
 	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {

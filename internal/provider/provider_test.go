@@ -5,6 +5,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
 	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
@@ -21,7 +25,6 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		"duration":          {`request_timeout = "soon"`, `(?s)request_timeout.*not a duration`},
 		"parallelism":       {`parallelism = 0`, `(?s)parallelism.*between 1 and 32`},
 		"max retries":       {`max_retries = -1`, `(?s)max_retries.*at least 0`},
-		"expired key":       {`scim_api_key_expires_at = "2020-01-01"`, `(?s)SCIM API key has expired.*Regenerate`},
 		"expiry format":     {`scim_api_key_expires_at = "01/02/2027"`, `(?s)scim_api_key_expires_at.*RFC 3339`},
 	}
 	for name, c := range cases {
@@ -41,4 +44,42 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			})
 		})
 	}
+}
+
+// An expired scim_api_key_expires_at fails only what uses the SCIM API: a configuration of Confluence
+// resources plans and applies, a SCIM resource is refused with the expiry error, before any SCIM request.
+func TestAccProvider_expiredSCIMKey(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	expired := `scim_api_key_expires_at = "2020-01-01"`
+
+	t.Run("confluence only", func(t *testing.T) {
+		t.Parallel()
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: env.ProviderBlock(nil, expired) + spaceRoleBody("Expiry editors", "", "read/space"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(spaceRoleAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("Expiry editors")),
+				},
+			}},
+		})
+	})
+
+	t.Run("scim resource", func(t *testing.T) {
+		t.Parallel()
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      env.ProviderBlock(nil, expired) + `resource "confluence_scim_group" "eng" { display_name = "expiry" }`,
+				ExpectError: regexp.MustCompile(`(?s)SCIM API key has expired.*Regenerate`),
+			}},
+		})
+		if n := env.Requests("POST /scim/directory/{directoryId}/Groups"); n != 0 {
+			t.Errorf("an expired key must stop SCIM writes; %d group creations reached the emulator", n)
+		}
+	})
 }
