@@ -120,12 +120,14 @@ func (p *confluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Validators: []validator.String{stringCheck{description: "an RFC 3339 date", check: checkExpiry}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request answered 429 or 503 (or failing to connect, when safe to repeat) is retried. Default %d.", defaultMaxRetries),
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: fmt.Sprintf("How many times a request answered 429 or 503 (or failing to connect, when safe to repeat) is retried. "+
+					"Retries of one request also stop once they would run past five times `request_timeout` (5 minutes by default). "+
+					"A host that does not resolve, or a loopback host refusing connections, fails at once. Default %d.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of one HTTP request attempt, as a duration. Default `60s`.",
+				MarkdownDescription: "Timeout of one HTTP request attempt, as a duration; five times it bounds the retries of one request. Default `60s`.",
 				Optional:            true,
 				Validators:          []validator.String{durationCheck},
 			},

@@ -1,6 +1,8 @@
 package provider_test
 
 import (
+	"context"
+	"net"
 	"regexp"
 	"testing"
 
@@ -81,5 +83,32 @@ func TestAccProvider_expiredSCIMKey(t *testing.T) {
 		if n := env.Requests("POST /scim/directory/{directoryId}/Groups"); n != 0 {
 			t.Errorf("an expired key must stop SCIM writes; %d group creations reached the emulator", n)
 		}
+	})
+}
+
+// A host that refuses connections (nothing listens on a loopback port) or does not resolve fails at once, and the
+// error names the setting that holds it.
+func TestAccProvider_unreachableHost(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	_ = ln.Close() // nothing listens here now
+	// Without the Organizations API settings no organization check runs first, so the failing request is the
+	// resource's own.
+	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
+		"refused site_url": {
+			env.ProviderBlock([]string{"site_url", "organization_id", "admin_api_key"}, `site_url = "http://`+closed+`"`, "max_retries = 10") +
+				`data "confluence_space" "eng" { key = "ENG" }`,
+			wrapped(`(?s)` + regexp.QuoteMeta(closed) + ` refused the connection.*Check site_url \(CONFLUENCE_SITE_URL\)`),
+		},
+		"unresolvable scim_directory_url": {
+			env.ProviderBlock([]string{"scim_directory_url", "organization_id", "admin_api_key"}, `scim_directory_url = "https://nonexistent.invalid/scim/directory/d1"`, "max_retries = 10") +
+				`data "confluence_scim_user" "u" { user_name = "someone@example.com" }`,
+			wrapped(`(?s)host nonexistent.invalid does not exist.*Check scim_directory_url \(ATLASSIAN_SCIM_DIRECTORY_URL\)`),
+		},
 	})
 }

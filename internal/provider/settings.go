@@ -3,14 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
 // Environment variables read when the matching provider attribute is not set.
@@ -61,21 +60,13 @@ func checkServiceURL(raw, shape string) error {
 	case "https":
 		return nil
 	case "http":
-		if isLoopback(u.Hostname()) {
+		if transport.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return fmt.Errorf("%q must use https:// (plain http is accepted only for loopback hosts); expected %s", raw, shape)
 	default:
 		return fmt.Errorf("%q must use https://; expected %s", raw, shape)
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkSiteURL(raw string) error { return checkServiceURL(raw, shapeSiteURL) }
