@@ -81,9 +81,21 @@ func apiErrorDetail(err error) string {
 				"production key, or the reverse, answers 404)."
 		}
 	case 429, 503:
-		detail += "\n\nThe API kept asking to slow down. Run the command again, lower parallelism, or raise max_retries."
+		detail += "\n\n" + retryAdvice(apiErr)
 	}
 	return detail
+}
+
+// retryAdvice says what a 429 or 503 answer means and, once the retries ran out, after how many attempts.
+func retryAdvice(e *transport.Error) string {
+	what, advice := "The API kept asking to slow down (429)", "Run the command again, lower parallelism, or raise max_retries."
+	if e.StatusCode == 503 {
+		what, advice = "The service stayed unavailable (503)", "Run the command again later, or raise max_retries."
+	}
+	if e.RetriesExhausted {
+		what += " after " + transport.AttemptsText(e.Attempts)
+	}
+	return what + ". " + advice
 }
 
 // scimDirectoryCollection matches the SCIM paths that name no object of their own (collections, discovery), so a

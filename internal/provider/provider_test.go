@@ -112,3 +112,22 @@ func TestAccProvider_unreachableHost(t *testing.T) {
 		},
 	})
 }
+
+// When 429 or 503 answers outlast max_retries, the error says which it was and how many attempts were made.
+func TestAccProvider_retriesExhausted(t *testing.T) {
+	t.Parallel()
+	body := `data "confluence_space" "eng" { key = "ENG" }`
+	unavailable := acctest.New(t, emulator.Options{ErrorRate: 1})
+	const spaces = "GET /wiki/api/v2/spaces"
+	limited := acctest.New(t, emulator.Options{Faults: []emulator.Fault{
+		{Route: spaces, Nth: 1, Status: 429}, {Route: spaces, Nth: 2, Status: 429},
+	}})
+	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
+		"503": {unavailable.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 1") + body,
+			wrapped(`(?s)service stayed unavailable \(503\) after 2 attempts`)},
+		"503 without retries": {unavailable.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 0") + body,
+			wrapped(`(?s)service stayed unavailable \(503\) after 1 attempt\.`)},
+		"429": {limited.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 1") + body,
+			wrapped(`(?s)API kept asking to slow down \(429\) after 2 attempts`)},
+	})
+}

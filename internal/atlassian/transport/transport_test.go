@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -192,7 +193,7 @@ func TestRetriesExhaustedReturnsLastError(t *testing.T) {
 			if e.StatusCode != tt.status || e.Message != tt.wantMsg || !e.RetriesExhausted || e.Attempts != wantAttempts {
 				t.Fatalf("got %+v", e)
 			}
-			for _, want := range []string{"retries exhausted", "lower parallelism", "max_retries", tt.wantMsg} {
+			for _, want := range []string{fmt.Sprintf("gave up after %d attempt", wantAttempts), tt.wantMsg} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not mention %q", err, want)
 				}
