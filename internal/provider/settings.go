@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -127,6 +129,17 @@ func expiryDiagnostic(expiresAt, now time.Time) (severity, summary, detail strin
 				"before then and update scim_api_key (or %s) and scim_api_key_expires_at.", expiresAt.Format(time.RFC3339), days, envSCIMAPIKey)
 	default:
 		return "", "", ""
+	}
+}
+
+// checkNoSurroundingSpaces returns a check refusing a value that starts or ends with spaces: Atlassian may trim
+// it, and the difference would then show on every plan. what names the value in the message.
+func checkNoSurroundingSpaces(what string) func(string) error {
+	return func(v string) error {
+		if strings.TrimFunc(v, unicode.IsSpace) != v {
+			return fmt.Errorf("%s %q must not start or end with spaces", what, v)
+		}
+		return nil
 	}
 }
 
