@@ -33,6 +33,13 @@ var credentialAdvice = map[transport.API]struct{ unauthorized, forbidden string 
 	},
 }
 
+// urlSetting names, per API, the provider setting whose URL its requests go to.
+var urlSetting = map[transport.API]string{
+	transport.SCIM:       "scim_directory_url (" + envSCIMDirectoryURL + ")",
+	transport.Admin:      "admin_api_url (" + envAdminAPIURL + ")",
+	transport.Confluence: "site_url (" + envSiteURL + ")",
+}
+
 // addAPIError adds an error diagnostic for a failed API call: the API's own message, plus what to do about it.
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, apiErrorDetail(err))
@@ -42,6 +49,18 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 // for the failures a user can act on.
 func apiErrorDetail(err error) string {
 	detail := err.Error()
+	var unreach *transport.UnreachableError
+	if errors.As(err, &unreach) {
+		what := "refuses connections: is the server (or the emulator) running?"
+		if unreach.NotFound {
+			what = "does not exist: check the spelling of the host name."
+		}
+		setting := "the URL"
+		if s, ok := urlSetting[unreach.API]; ok {
+			setting = s
+		}
+		return detail + "\n\nCheck " + setting + ": its host " + unreach.Host + " " + what
+	}
 	var apiErr *transport.Error
 	if !errors.As(err, &apiErr) {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -62,9 +81,21 @@ func apiErrorDetail(err error) string {
 				"production key, or the reverse, answers 404)."
 		}
 	case 429, 503:
-		detail += "\n\nThe API kept asking to slow down. Run the command again, lower parallelism, or raise max_retries."
+		detail += "\n\n" + retryAdvice(apiErr)
 	}
 	return detail
+}
+
+// retryAdvice says what a 429 or 503 answer means and, once the retries ran out, after how many attempts.
+func retryAdvice(e *transport.Error) string {
+	what, advice := "The API kept asking to slow down (429)", "Run the command again, lower parallelism, or raise max_retries."
+	if e.StatusCode == 503 {
+		what, advice = "The service stayed unavailable (503)", "Run the command again later, or raise max_retries."
+	}
+	if e.RetriesExhausted {
+		what += " after " + transport.AttemptsText(e.Attempts)
+	}
+	return what + ". " + advice
 }
 
 // scimDirectoryCollection matches the SCIM paths that name no object of their own (collections, discovery), so a

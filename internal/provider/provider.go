@@ -115,17 +115,19 @@ func (p *confluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 			},
 			"scim_api_key_expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the SCIM directory API key expires, as an RFC 3339 date or date-time (keys expire a year after creation). " +
-					"Plans warn from 30 days before and fail after it. Env: `" + envSCIMAPIKeyExpiresAt + "`.",
+					"Plans and applies that use the SCIM API warn from 30 days before and fail after it; a configuration that does not use SCIM is not affected. Env: `" + envSCIMAPIKeyExpiresAt + "`.",
 				Optional:   true,
 				Validators: []validator.String{stringCheck{description: "an RFC 3339 date", check: checkExpiry}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request answered 429 or 503 (or failing to connect, when safe to repeat) is retried. Default %d.", defaultMaxRetries),
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				MarkdownDescription: fmt.Sprintf("How many times a request answered 429 or 503 (or failing to connect, when safe to repeat) is retried. "+
+					"Retries of one request also stop once they would run past five times `request_timeout` (5 minutes by default). "+
+					"A host that does not resolve, or a loopback host refusing connections, fails at once. Default %d.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Timeout of one HTTP request attempt, as a duration. Default `60s`.",
+				MarkdownDescription: "Timeout of one HTTP request attempt, as a duration; five times it bounds the retries of one request. Default `60s`.",
 				Optional:            true,
 				Validators:          []validator.String{durationCheck},
 			},
@@ -149,7 +151,7 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	s, diags := resolveSettings(m, os.Getenv, time.Now())
+	s, diags := resolveSettings(m, os.Getenv)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -209,7 +211,7 @@ func (s settings) secrets() []string {
 
 // resolveSettings applies environment fallbacks and defaults, and validates values that came from the
 // environment (configuration values were validated at plan time by the schema validators).
-func resolveSettings(m providerModel, getenv func(string) string, now time.Time) (settings, diag.Diagnostics) {
+func resolveSettings(m providerModel, getenv func(string) string) (settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	str := func(v types.String, attr, env string, check func(string) error) string {
 		if !v.IsNull() && !v.IsUnknown() {
@@ -245,15 +247,11 @@ func resolveSettings(m providerModel, getenv func(string) string, now time.Time)
 		diags.AddAttributeError(path.Root("bearer_token"), "Conflicting Confluence credentials",
 			"Set either bearer_token ("+envBearerToken+") or email + api_token ("+envEmail+", "+envAPIToken+"), not both.")
 	}
+	// Only the format is checked here; whether the key has expired matters only where SCIM is used
+	// (providerData.SCIM), so a configuration that never calls SCIM is not failed by a stale date.
 	if expiry := str(m.SCIMAPIKeyExpiresAt, "scim_api_key_expires_at", envSCIMAPIKeyExpiresAt, checkExpiry); expiry != "" {
 		if at, err := parseExpiry(expiry); err == nil {
 			s.scimAPIKeyExpiresAt = at
-			switch severity, summary, detail := expiryDiagnostic(at, now); severity {
-			case "error":
-				diags.AddAttributeError(path.Root("scim_api_key_expires_at"), summary, detail)
-			case "warning":
-				diags.AddAttributeWarning(path.Root("scim_api_key_expires_at"), summary, detail)
-			}
 		}
 	}
 	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -30,6 +31,8 @@ type providerData struct {
 	orgCheckMu     sync.Mutex
 	orgChecked     bool
 	orgCheckErrors diag.Diagnostics // what checkOrganization found wrong, for every later caller
+
+	expiryWarned bool // the "key expires soon" warning was given (once per run, to the first SCIM user); under mu
 }
 
 // credential names one provider attribute and its environment variable, for "missing credential" errors.
@@ -63,7 +66,31 @@ func withOrgCheck[C any](ctx context.Context, d *providerData, c *C, diags diag.
 // mismatch.
 func (d *providerData) SCIM(ctx context.Context) (*scim.Client, diag.Diagnostics) {
 	c, diags := d.scimClient()
+	diags.Append(d.keyExpiry(time.Now())...)
 	return withOrgCheck(ctx, d, c, diags)
+}
+
+// keyExpiry judges scim_api_key_expires_at where the SCIM key is about to be used rather than in Configure, so
+// that only configurations using SCIM are warned or failed. Every SCIM user gets the error; only the first gets
+// the warning, so a plan shows it once.
+func (d *providerData) keyExpiry(now time.Time) diag.Diagnostics {
+	at := d.settings.scimAPIKeyExpiresAt
+	if at.IsZero() {
+		return nil
+	}
+	switch severity, summary, detail := expiryDiagnostic(at, now); severity {
+	case "error":
+		return diag.Diagnostics{diag.NewErrorDiagnostic(summary, detail)}
+	case "warning":
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if d.expiryWarned {
+			return nil
+		}
+		d.expiryWarned = true
+		return diag.Diagnostics{diag.NewWarningDiagnostic(summary, detail)}
+	}
+	return nil
 }
 
 // Confluence returns the Confluence REST client, or a diagnostic naming the missing settings or an

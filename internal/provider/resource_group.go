@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -56,10 +55,7 @@ func checkOrgGroupName(name string) error {
 	if strings.TrimSpace(name) == "" {
 		return errors.New("the group name must not be empty or only spaces")
 	}
-	if strings.TrimFunc(name, unicode.IsSpace) != name {
-		return fmt.Errorf("the group name %q must not start or end with spaces", name)
-	}
-	return nil
+	return checkNoSurroundingSpaces("the group name")(name)
 }
 
 func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

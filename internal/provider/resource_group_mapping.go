@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -239,9 +240,8 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.MemberAccountIDs = types.SetUnknown(types.StringType)
 		if !plan.SCIMGroupID.IsUnknown() {
 			desired, known, err := c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
-			if transport.IsNotFound(err) {
-				resp.Diagnostics.AddAttributeError(path.Root("scim_group_id"), "SCIM group not found",
-					fmt.Sprintf("No SCIM group with id %q exists in the directory.", plan.SCIMGroupID.ValueString()))
+			if isSCIMNotFound(err) {
+				addSCIMGroupNotFound(&resp.Diagnostics, plan.SCIMGroupID.ValueString())
 				return
 			}
 			if err != nil {
@@ -253,8 +253,14 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 			}
 		}
 	} else if !plan.SCIMGroupID.IsUnknown() && plan.ConfluenceGroupID.IsUnknown() {
-		// Show the group a new same-name mapping will use when it is already synced; otherwise it is known after apply.
-		if g, err := c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), 0); err == nil {
+		// Show the group a new same-name mapping will use when it is already synced; otherwise it is known after
+		// apply. The same read tells an unknown SCIM group, refused here rather than at apply.
+		g, err := c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), 0)
+		if isSCIMNotFound(err) {
+			addSCIMGroupNotFound(&resp.Diagnostics, plan.SCIMGroupID.ValueString())
+			return
+		}
+		if err == nil {
 			plan.ConfluenceGroupID = types.StringValue(g.ID)
 			plan.ConfluenceGroupName = types.StringValue(g.Name)
 		}
@@ -263,6 +269,20 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 		plan.ID = types.StringValue(mappingID(plan.SCIMGroupID.ValueString(), plan.TargetGroupID.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// isSCIMNotFound reports whether err is the SCIM directory's 404, as opposed to the organization's 404 of a
+// SCIM group that Atlassian has not synced yet.
+func isSCIMNotFound(err error) bool {
+	var apiErr *transport.Error
+	return errors.As(err, &apiErr) && apiErr.API == transport.SCIM && apiErr.StatusCode == http.StatusNotFound
+}
+
+func addSCIMGroupNotFound(diags *diag.Diagnostics, id string) {
+	diags.AddAttributeError(path.Root("scim_group_id"), "SCIM group not found",
+		fmt.Sprintf("No SCIM group with id %q exists in the directory that scim_directory_url names. Refer to the group's "+
+			"resource (confluence_scim_group.<name>.id), or look a group up by its name with the confluence_scim_group data source "+
+			"and use its id.", id))
 }
 
 // desiredMembers are the accounts of the SCIM group's members, read from the group it is synced into (one

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -347,6 +348,40 @@ func TestAccGroupMapping_refreshCost(t *testing.T) {
 	for route := range stats {
 		if _, ok := want[route]; !ok {
 			t.Errorf("unexpected request %s (%d)", route, stats[route])
+		}
+	}
+}
+
+// An unknown scim_group_id is refused by the plan, naming the attribute and how to find the right id, for both
+// modes; nothing is written.
+func TestAccGroupMapping_unknownSCIMGroup(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	target, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, "Engineering (Confluence)", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const unknown = "00000000-0000-4000-8000-00000000dead"
+	env.ResetRequests()
+	for mode, extra := range map[string]string{"same-name": "", "mirrored": fmt.Sprintf("target_group_id = %q", target.ID)} {
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: env.Config(fmt.Sprintf(`
+resource "confluence_group_mapping" "this" {
+  scim_group_id  = %q
+  product_access = ["atlassian/user"]
+  %s
+}
+`, unknown, extra)),
+				ExpectError: regexp.MustCompile(wrapped(`(?s)SCIM group not found.*scim_group_id = "` + unknown + `".*No SCIM group with id "` +
+					unknown + `".*confluence_scim_group data source`)),
+			}},
+		})
+		for route, n := range env.APIStats() {
+			if !strings.HasPrefix(route, "GET ") && !strings.HasSuffix(route, "/search") {
+				t.Errorf("%s: %s was sent %d time(s); a refused plan writes nothing", mode, route, n)
+			}
 		}
 	}
 }

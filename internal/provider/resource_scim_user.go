@@ -145,7 +145,10 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				"the user in place.",
 			Required:   true,
 			CustomType: customtypes.CaseInsensitiveStringType{},
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: []validator.String{
+				stringvalidator.LengthAtLeast(1),
+				stringCheck{description: "a user name without surrounding spaces", check: checkNoSurroundingSpaces("the user name")},
+			},
 		},
 		"email": schema.StringAttribute{
 			MarkdownDescription: "Primary work email address; Atlassian creates or links the user's account by it, and it must " +

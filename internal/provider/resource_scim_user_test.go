@@ -528,6 +528,8 @@ func TestAccSCIMUser_badInput(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
 		"empty user name":    {scimUserConfig(env, `user_name = ""`, `email = "a@example.com"`), `(?s)user_name.*length must be at least 1`},
+		"user name leading":  {scimUserConfig(env, `user_name = " a@example.com"`, `email = "a@example.com"`), `(?s)Invalid user_name.*must not start or end with spaces`},
+		"user name trailing": {scimUserConfig(env, `user_name = "a@example.com\t"`, `email = "a@example.com"`), `(?s)Invalid user_name.*must not start or end with spaces`},
 		"empty email":        {scimUserConfig(env, `user_name = "a"`, `email = ""`), `(?s)email.*not an email address.*jane.doe@example.com`},
 		"email shape":        {scimUserConfig(env, `user_name = "a"`, `email = "jane at example.com"`), `(?s)email.*not an email address`},
 		"timezone":           {scimUserConfig(env, janeWith(`timezone = "Pacific Standard Time"`)...), `(?s)timezone.*not an IANA time zone.*Europe/London.*UTC`},

@@ -3,14 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
 // Environment variables read when the matching provider attribute is not set.
@@ -61,21 +62,13 @@ func checkServiceURL(raw, shape string) error {
 	case "https":
 		return nil
 	case "http":
-		if isLoopback(u.Hostname()) {
+		if transport.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return fmt.Errorf("%q must use https:// (plain http is accepted only for loopback hosts); expected %s", raw, shape)
 	default:
 		return fmt.Errorf("%q must use https://; expected %s", raw, shape)
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func checkSiteURL(raw string) error { return checkServiceURL(raw, shapeSiteURL) }
@@ -136,6 +129,17 @@ func expiryDiagnostic(expiresAt, now time.Time) (severity, summary, detail strin
 				"before then and update scim_api_key (or %s) and scim_api_key_expires_at.", expiresAt.Format(time.RFC3339), days, envSCIMAPIKey)
 	default:
 		return "", "", ""
+	}
+}
+
+// checkNoSurroundingSpaces returns a check refusing a value that starts or ends with spaces: Atlassian may trim
+// it, and the difference would then show on every plan. what names the value in the message.
+func checkNoSurroundingSpaces(what string) func(string) error {
+	return func(v string) error {
+		if strings.TrimFunc(v, unicode.IsSpace) != v {
+			return fmt.Errorf("%s %q must not start or end with spaces", what, v)
+		}
+		return nil
 	}
 }
 

@@ -75,7 +75,6 @@ func TestExpiryDiagnostic(t *testing.T) {
 
 func TestResolveSettings(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	empty := providerModel{
 		SiteURL: types.StringNull(), Email: types.StringNull(), APIToken: types.StringNull(), BearerToken: types.StringNull(),
 		OrganizationID: types.StringNull(), AdminAPIKey: types.StringNull(), AdminAPIURL: types.StringNull(),
@@ -84,7 +83,7 @@ func TestResolveSettings(t *testing.T) {
 	}
 
 	t.Run("defaults", func(t *testing.T) {
-		s, diags := resolveSettings(empty, func(string) string { return "" }, now)
+		s, diags := resolveSettings(empty, func(string) string { return "" })
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
@@ -100,7 +99,7 @@ func TestResolveSettings(t *testing.T) {
 		m.MaxRetries = types.Int64Value(3)
 		m.RequestTimeout = types.StringValue("5s")
 		env := map[string]string{envSiteURL: "https://env.atlassian.net", envSCIMAPIKey: "from-env"}
-		s, diags := resolveSettings(m, func(k string) string { return env[k] }, now)
+		s, diags := resolveSettings(m, func(k string) string { return env[k] })
 		if diags.HasError() {
 			t.Fatal(diags)
 		}
@@ -111,7 +110,7 @@ func TestResolveSettings(t *testing.T) {
 
 	t.Run("environment values are validated", func(t *testing.T) {
 		env := map[string]string{envSCIMDirectoryURL: "https://api.atlassian.com/scim/nope", envSiteURL: "http://acme.atlassian.net"}
-		_, diags := resolveSettings(empty, func(k string) string { return env[k] }, now)
+		_, diags := resolveSettings(empty, func(k string) string { return env[k] })
 		if diags.ErrorsCount() != 2 {
 			t.Fatalf("want 2 errors, got %v", diags)
 		}
@@ -124,27 +123,50 @@ func TestResolveSettings(t *testing.T) {
 
 	t.Run("bearer and basic conflict", func(t *testing.T) {
 		env := map[string]string{envBearerToken: "b", envEmail: "a@example.com"}
-		_, diags := resolveSettings(empty, func(k string) string { return env[k] }, now)
+		_, diags := resolveSettings(empty, func(k string) string { return env[k] })
 		if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), envBearerToken) {
 			t.Fatalf("want a conflict error naming %s, got %v", envBearerToken, diags)
 		}
 	})
 
-	t.Run("key expiry", func(t *testing.T) {
+	t.Run("key expiry is parsed, not judged", func(t *testing.T) {
 		m := empty
-		m.SCIMAPIKeyExpiresAt = types.StringValue("2026-12-01")
-		_, diags := resolveSettings(m, func(string) string { return "" }, now)
-		if diags.HasError() || diags.WarningsCount() != 1 {
-			t.Fatalf("want one warning a week before expiry, got %v", diags)
+		m.SCIMAPIKeyExpiresAt = types.StringValue("2020-01-01")
+		s, diags := resolveSettings(m, func(string) string { return "" })
+		if len(diags) != 0 || !s.scimAPIKeyExpiresAt.Equal(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)) {
+			t.Fatalf("want the expired date parsed without a diagnostic, got %v %v", s.scimAPIKeyExpiresAt, diags)
 		}
 		_, diags = resolveSettings(empty, func(k string) string {
 			if k == envSCIMAPIKeyExpiresAt {
-				return "2026-11-01"
+				return "01/11/2026"
 			}
 			return ""
-		}, now)
-		if diags.ErrorsCount() != 1 {
-			t.Fatalf("want one error after expiry, got %v", diags)
+		})
+		if diags.ErrorsCount() != 1 || !strings.Contains(diags.Errors()[0].Summary(), envSCIMAPIKeyExpiresAt) {
+			t.Fatalf("want one format error naming %s, got %v", envSCIMAPIKeyExpiresAt, diags)
 		}
 	})
+}
+
+// The key's expiry is judged where the SCIM client is handed out: the warning once per run, the error to every
+// caller.
+func TestKeyExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	soon := &providerData{settings: settings{scimAPIKeyExpiresAt: now.Add(7 * 24 * time.Hour)}}
+	if diags := soon.keyExpiry(now); diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("want one warning a week before expiry, got %v", diags)
+	}
+	if diags := soon.keyExpiry(now); len(diags) != 0 {
+		t.Fatalf("want the warning only once per run, got %v", diags)
+	}
+	expired := &providerData{settings: settings{scimAPIKeyExpiresAt: now.Add(-24 * time.Hour)}}
+	for i := range 2 {
+		if diags := expired.keyExpiry(now); diags.ErrorsCount() != 1 || !strings.Contains(diags.Errors()[0].Summary(), "expired") {
+			t.Fatalf("call %d: want the expiry error, got %v", i+1, diags)
+		}
+	}
+	if diags := (&providerData{}).keyExpiry(now); len(diags) != 0 {
+		t.Fatalf("no expiry setting: want nothing, got %v", diags)
+	}
 }

@@ -57,9 +57,17 @@ func (e *Error) Error() string {
 		b.WriteString(e.Message)
 	}
 	if e.RetriesExhausted {
-		fmt.Fprintf(&b, " [retries exhausted after %d attempts; lower parallelism or raise max_retries]", e.Attempts)
+		fmt.Fprintf(&b, " [gave up after %s]", AttemptsText(e.Attempts))
 	}
 	return b.String()
+}
+
+// AttemptsText is "1 attempt" or "n attempts".
+func AttemptsText(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return strconv.Itoa(n) + " attempts"
 }
 
 func asError(err error) (*Error, bool) {

@@ -286,8 +286,11 @@ func TestErrorString(t *testing.T) {
 		{
 			err: &Error{API: Admin, Method: "POST", Path: "/admin/v2/orgs/o/groups", StatusCode: 429, Message: "Rate limit exceeded",
 				Attempts: 4, RetriesExhausted: true},
-			want: "admin: POST /admin/v2/orgs/o/groups: 429 Too Many Requests: Rate limit exceeded " +
-				"[retries exhausted after 4 attempts; lower parallelism or raise max_retries]",
+			want: "admin: POST /admin/v2/orgs/o/groups: 429 Too Many Requests: Rate limit exceeded [gave up after 4 attempts]",
+		},
+		{
+			err:  &Error{API: SCIM, Method: "GET", Path: "/scim/directory/x/Users", StatusCode: 503, Attempts: 1, RetriesExhausted: true},
+			want: "scim: GET /scim/directory/x/Users: 503 Service Unavailable [gave up after 1 attempt]",
 		},
 		{
 			err:  &Error{StatusCode: 599, Message: "odd"},

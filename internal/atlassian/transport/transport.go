@@ -10,8 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -40,6 +43,14 @@ const (
 	// Bounded so a misbehaving server cannot make a retry hold a connection
 	// open indefinitely while we drain it.
 	maxDrainBytes = 64 << 10
+
+	// One request's retries stop once the next wait would end more than
+	// retryBudgetFactor request timeouts after its first attempt began
+	// (5 minutes at the default 60s), or defaultRetryBudget when attempts have
+	// no timeout: max_retries alone, with 30s waits, could hold a plan for
+	// many minutes on one request.
+	retryBudgetFactor  = 5
+	defaultRetryBudget = 5 * time.Minute
 )
 
 // Config tunes the shared HTTP client.
@@ -49,6 +60,7 @@ type Config struct {
 	RequestTimeout time.Duration // per attempt; 0 = none
 	MinBackoff     time.Duration // default 500ms
 	MaxBackoff     time.Duration // cap for computed backoff AND for server-requested waits; default 30s
+	RetryBudget    time.Duration // no retry wait may end later than this after the first attempt; default retryBudgetFactor × RequestTimeout, or defaultRetryBudget
 	Secrets        []string      // values that must never appear in logs (api keys, tokens); empty strings ignored
 }
 
@@ -70,6 +82,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MinBackoff > c.MaxBackoff {
 		c.MinBackoff = c.MaxBackoff
+	}
+	if c.RetryBudget <= 0 {
+		c.RetryBudget = defaultRetryBudget
+		if c.RequestTimeout > 0 {
+			c.RetryBudget = retryBudgetFactor * c.RequestTimeout
+		}
 	}
 	c.Secrets = nonEmpty(c.Secrets)
 	return c
@@ -148,6 +166,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		maxAttempts = 1
 	}
 
+	deadline := time.Now().Add(rt.cfg.RetryBudget)
 	for attempt := 1; ; attempt++ {
 		info.attempts = attempt
 		if err := rt.gate.wait(req.Context(), func(d time.Duration) {
@@ -180,17 +199,20 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			if req.Context().Err() != nil {
 				return nil, err
 			}
+			if u := unreachable(info.api, req.URL, err); u != nil {
+				return nil, u
+			}
 			if !isIdempotent(req.Method) || !retryableError(err) {
 				return nil, err
 			}
-			if attempt >= maxAttempts {
+			wait := backoff(rt.cfg.MinBackoff, rt.cfg.MaxBackoff, attempt-1)
+			if attempt >= maxAttempts || time.Now().Add(wait).After(deadline) {
 				if attempt == 1 {
 					return nil, err
 				}
 				info.exhausted = true
 				return nil, fmt.Errorf("giving up after %d attempts: %w", attempt, err)
 			}
-			wait := backoff(rt.cfg.MinBackoff, rt.cfg.MaxBackoff, attempt-1)
 			tflog.Warn(ctx, "Retrying HTTP request after connection error", with(af, map[string]any{
 				"wait_ms": wait.Milliseconds(), "reason": "connection error",
 			}))
@@ -222,7 +244,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			// A 429 speaks for the whole credential, not this one request.
 			rt.gate.hold(time.Now().Add(wait))
 		}
-		if attempt >= maxAttempts {
+		if attempt >= maxAttempts || time.Now().Add(wait).After(deadline) {
 			info.exhausted = true
 			tflog.Warn(ctx, "HTTP request retries exhausted", with(af, map[string]any{
 				"max_retries": rt.cfg.MaxRetries,
@@ -307,6 +329,48 @@ func retryableError(err error) bool {
 		return false
 	}
 	return true
+}
+
+// UnreachableError is a request that cannot reach its host, and would not on a
+// retry: the host name does not resolve, or a loopback host (the emulator, a
+// local proxy) refuses the connection because nothing listens there. A remote
+// host refusing may be restarting behind a load balancer, so that is retried.
+type UnreachableError struct {
+	API      API
+	Host     string // host[:port] as the URL names it
+	NotFound bool   // the name does not resolve; otherwise the connection was refused
+	Err      error
+}
+
+func (e *UnreachableError) Error() string {
+	if e.NotFound {
+		return fmt.Sprintf("host %s does not exist (%v)", e.Host, e.Err)
+	}
+	return fmt.Sprintf("%s refused the connection; nothing is listening there (%v)", e.Host, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// unreachable returns an *UnreachableError when err means u's host cannot be
+// reached at all, else nil.
+func unreachable(api API, u *url.URL, err error) error {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return &UnreachableError{API: api, Host: u.Host, NotFound: true, Err: err}
+	case errors.Is(err, syscall.ECONNREFUSED) && IsLoopback(u.Hostname()):
+		return &UnreachableError{API: api, Host: u.Host, Err: err}
+	}
+	return nil
+}
+
+// IsLoopback reports whether host (without a port) names this machine.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // cancelOnClose ends the attempt's timeout context only once the caller is

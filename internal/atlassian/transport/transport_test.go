@@ -7,11 +7,13 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -191,7 +193,7 @@ func TestRetriesExhaustedReturnsLastError(t *testing.T) {
 			if e.StatusCode != tt.status || e.Message != tt.wantMsg || !e.RetriesExhausted || e.Attempts != wantAttempts {
 				t.Fatalf("got %+v", e)
 			}
-			for _, want := range []string{"retries exhausted", "lower parallelism", "max_retries", tt.wantMsg} {
+			for _, want := range []string{fmt.Sprintf("gave up after %d attempt", wantAttempts), tt.wantMsg} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q does not mention %q", err, want)
 				}
@@ -523,7 +525,9 @@ func (c *countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.base.RoundTrip(r)
 }
 
-func TestDialRefusedRetriedOnlyForIdempotentMethods(t *testing.T) {
+// A loopback host that refuses connections has nothing listening (the emulator or a local proxy is not
+// running): retrying cannot help, so every method fails on the first attempt, saying so.
+func TestRefusedLoopbackFailsFast(t *testing.T) {
 	t.Parallel()
 	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
@@ -532,9 +536,9 @@ func TestDialRefusedRetriedOnlyForIdempotentMethods(t *testing.T) {
 	addr := ln.Addr().String()
 	_ = ln.Close() // nothing listens here now
 
-	for method, want := range map[string]int32{"GET": 3, "DELETE": 3, "POST": 1} {
+	for _, method := range []string{"GET", "DELETE", "POST"} {
 		cfg := fastConfig()
-		cfg.MaxRetries = 2
+		cfg.MaxRetries = 10
 		counter := &countingRT{base: cleanhttp.DefaultPooledTransport()}
 		hc := &http.Client{Transport: NewRoundTripper(cfg, counter)}
 		c := newTestClient(t, hc, Admin, "http://"+addr+"/admin", Bearer("k"))
@@ -542,12 +546,86 @@ func TestDialRefusedRetriedOnlyForIdempotentMethods(t *testing.T) {
 		if !errors.Is(err, syscall.ECONNREFUSED) {
 			t.Fatalf("%s: err = %v, want ECONNREFUSED", method, err)
 		}
-		if got := counter.calls.Load(); got != want {
-			t.Errorf("%s: %d attempts, want %d", method, got, want)
+		var unreach *UnreachableError
+		if !errors.As(err, &unreach) || unreach.API != Admin || unreach.Host != addr || unreach.NotFound {
+			t.Fatalf("%s: err = %#v, want an UnreachableError for %s", method, err, addr)
 		}
-		if !strings.HasPrefix(err.Error(), "admin: "+method+" /admin/v2/orgs: ") {
-			t.Errorf("error %q lacks API, method and path", err)
+		if got := counter.calls.Load(); got != 1 {
+			t.Errorf("%s: %d attempts, want 1", method, got)
 		}
+		if !strings.HasPrefix(err.Error(), "admin: "+method+" /admin/v2/orgs: "+addr+" refused the connection") {
+			t.Errorf("error %q lacks API, method, path and what happened", err)
+		}
+	}
+}
+
+// A refused connection to a remote host may be a restart behind a load balancer: it is still retried.
+func TestRefusedRemoteIsRetried(t *testing.T) {
+	t.Parallel()
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	rt := &failingRT{err: refused}
+	cfg := fastConfig()
+	cfg.MaxRetries = 2
+	c := newTestClient(t, &http.Client{Transport: NewRoundTripper(cfg, rt)}, Confluence, "https://example.atlassian.net/wiki", nil)
+	err := c.Do(context.Background(), "GET", "/api/v2/spaces", nil, nil, nil)
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("err = %v, want ECONNREFUSED", err)
+	}
+	if got := rt.calls.Load(); got != 3 {
+		t.Fatalf("%d attempts, want 3", got)
+	}
+}
+
+// A host name that does not resolve will not resolve on a retry either.
+func TestUnresolvableHostFailsFast(t *testing.T) {
+	t.Parallel()
+	cfg := fastConfig()
+	cfg.MaxRetries = 10
+	counter := &countingRT{base: cleanhttp.DefaultPooledTransport()}
+	c := newTestClient(t, &http.Client{Transport: NewRoundTripper(cfg, counter)}, SCIM, "https://nonexistent.invalid/scim", Bearer("k"))
+	err := c.Do(context.Background(), "GET", "/Users", nil, nil, nil)
+	var unreach *UnreachableError
+	if !errors.As(err, &unreach) || !unreach.NotFound || unreach.Host != "nonexistent.invalid" || unreach.API != SCIM {
+		t.Fatalf("err = %#v, want an UnreachableError saying nonexistent.invalid does not exist", err)
+	}
+	if got := counter.calls.Load(); got != 1 {
+		t.Errorf("%d attempts, want 1", got)
+	}
+	if !strings.Contains(err.Error(), "host nonexistent.invalid does not exist") {
+		t.Errorf("error %q does not say the host does not exist", err)
+	}
+}
+
+// The retries of one request stop once the next wait would overrun the request's retry budget, however many
+// retries max_retries still allows.
+func TestRetryBudgetBoundsRetries(t *testing.T) {
+	t.Parallel()
+	srv, rec := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	cfg := fastConfig()
+	cfg.MaxRetries = 10
+	cfg.MaxBackoff = 5 * time.Second
+	cfg.RetryBudget = time.Second
+	c := newTestClient(t, NewHTTPClient(cfg), Confluence, srv.URL+"/wiki", nil)
+	err := c.Do(context.Background(), "GET", "/api/v2/spaces", nil, nil, nil)
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || !apiErr.RetriesExhausted || apiErr.Attempts != 1 {
+		t.Fatalf("err = %#v, want the 503 after 1 attempt with retries exhausted", err)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Fatalf("server saw %d requests, want 1: a 2s wait does not fit a 1s budget", n)
+	}
+}
+
+func TestRetryBudgetDefault(t *testing.T) {
+	t.Parallel()
+	if got := (Config{RequestTimeout: 10 * time.Second}).withDefaults().RetryBudget; got != 50*time.Second {
+		t.Errorf("budget with a 10s request timeout = %s, want 50s", got)
+	}
+	if got := (Config{}).withDefaults().RetryBudget; got != 5*time.Minute {
+		t.Errorf("budget without a request timeout = %s, want 5m", got)
 	}
 }
 
