@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -96,12 +97,7 @@ func (d *providerData) groupDirectory(ctx context.Context, client *admin.Client,
 }
 
 func directoryListed(dirs []admin.Directory, id string) bool {
-	for _, d := range dirs {
-		if d.ID == id {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(dirs, func(d admin.Directory) bool { return d.ID == id })
 }
 
 // checkOrganization verifies, once per run and only when the organization credential is configured beside
