@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -85,9 +86,10 @@ type Emulator struct {
 	baseMu  sync.RWMutex
 	baseURL string
 
-	faults   *faults
-	targeted *targetedFaults
-	stats    *stats
+	faults      *faults
+	targeted    *targetedFaults
+	stats       *stats
+	lostAnswers atomic.Int64 // writes applied whose answer was replaced by a fault
 
 	srvMu sync.Mutex
 	srv   *http.Server

@@ -78,8 +78,13 @@ func (e *Emulator) loseAnswer(w http.ResponseWriter, r *http.Request, api apiKin
 		_, _ = w.Write(rec.Body.Bytes())
 		return
 	}
+	e.lostAnswers.Add(1)
 	e.writeFault(w, api, status, why)
 }
+
+// LostAnswers is how many writes were applied and answered with a fault instead (Options.LostAnswerRate,
+// Fault.AfterCommit), so that a test can tell that it lost any.
+func (e *Emulator) LostAnswers() int { return int(e.lostAnswers.Load()) }
 
 // isWrite reports whether the request of a route ("METHOD /route/template") can change state: not a GET, and
 // not one of the Admin API's POST searches (…/search, /workspaces), which only read.

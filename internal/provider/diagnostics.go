@@ -45,6 +45,60 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, apiErrorDetail(err))
 }
 
+// watchAdoptions makes ctx collect what the clients find already applied after a lost answer (transport.Settle)
+// during one operation; the returned function warns about it, once, after the operation.
+func watchAdoptions(ctx context.Context, diags *diag.Diagnostics) (context.Context, func()) {
+	ctx, adopted := transport.WithAdoptions(ctx)
+	return ctx, func() {
+		n := len(adopted.List())
+		if n == 0 {
+			return
+		}
+		diags.AddWarning("Adopted what a request with a lost answer had made",
+			fmt.Sprintf("The answer to %s was lost (a server error, a timeout or a dropped connection after the request "+
+				"was sent). A read afterwards found it applied as asked, so it was saved to the state instead of being "+
+				"made twice: %s. Nothing needs doing.", plural(n, "request"), adopted.Summary(5)))
+	}
+}
+
+// addCreateError adds the error of a create whose outcome a client settled (transport.Settle): a mismatch gets the
+// import of what holds the key, an interruption says what was saved; anything else is addAPIError.
+func addCreateError(diags *diag.Diagnostics, resourceType, summary string, err error) {
+	var mismatch *transport.MismatchError
+	var interrupted *transport.InterruptedError
+	switch {
+	case errors.As(err, &mismatch):
+		diags.AddError(summary, fmt.Sprintf("%v\n\nIf that is the object you mean, import it instead of creating it:\n\n%s\n\n"+
+			"Otherwise change the configuration so that it names another one.", err, importBlock(resourceType, mismatch.ID)))
+	case errors.As(err, &interrupted) && interrupted.Saved:
+		diags.AddError(summary+": interrupted",
+			fmt.Sprintf("The operation was interrupted (%v) after %s had been created. It was found and saved to the "+
+				"state, so nothing is left behind: the next apply continues from there.", interrupted.Err, interrupted.What))
+	case errors.As(err, &interrupted):
+		diags.AddError(summary+": interrupted",
+			fmt.Sprintf("The operation was interrupted (%v) while %s was being created. A lookup afterwards found that "+
+				"nothing was created; run the command again.", interrupted.Err, interrupted.What))
+	default:
+		addAPIError(diags, summary, err)
+	}
+}
+
+// importBlock is a ready import block for id, with a note on instances of for_each and count.
+func importBlock(resourceType, id string) string {
+	return fmt.Sprintf("  import {\n    to = %s.<name>\n    id = %q\n  }\n\n"+
+		"For a resource with for_each or count, \"to\" names the instance, such as %s.<name>[\"<key>\"]. Many objects can "+
+		"be adopted at once with import { for_each = ... }: see the guide \"Recovering from an interrupted apply\".",
+		resourceType, id, resourceType)
+}
+
+// plural is "1 request" or "n requests".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // apiErrorDetail is the whole error chain (what was being done and the API's own message) followed by advice
 // for the failures a user can act on.
 func apiErrorDetail(err error) string {
@@ -60,6 +114,10 @@ func apiErrorDetail(err error) string {
 			setting = s
 		}
 		return detail + "\n\nCheck " + setting + ": its host " + unreach.Host + " " + what
+	}
+	if transport.IsAmbiguous(err) {
+		detail += "\n\nThe request may have been applied although no success came back. Run the command again: the " +
+			"next plan reads what is there and shows what is left to do."
 	}
 	var apiErr *transport.Error
 	if !errors.As(err, &apiErr) {

@@ -213,10 +213,15 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	s := r.data.settings
 	// The create answers 201 without the id; the client then waits for the group to show in a search by
 	// name. consistency_timeout bounds that wait, plus one request's budget for the create itself.
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	cctx, cancel := context.WithTimeout(ctx, s.consistencyTimeout+s.requestTimeout)
 	defer cancel()
 	name := plan.Name.ValueString()
 	g, err := client.CreateGroup(cctx, plan.DirectoryID.ValueString(), name, plan.Description.ValueString())
+	if g != nil { // made, even when interrupted since
+		resp.Diagnostics.Append(resp.State.Set(ctx, orgGroupState(plan, g))...)
+	}
 	switch {
 	case transport.IsConflict(err):
 		if found, ferr := client.GroupByName(ctx, admin.AllDirectories, name); ferr == nil {
@@ -232,11 +237,10 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 				"command to import it. Raise consistency_timeout if this happens often.", err, name, s.consistencyTimeout))
 		return
 	case err != nil:
-		addAPIError(&resp.Diagnostics, "Could not create the group", err)
+		addCreateError(&resp.Diagnostics, "confluence_group", "Could not create the group", err)
 		return
 	}
 	tflog.Info(ctx, "created Atlassian group", map[string]any{"id": g.ID})
-	resp.Diagnostics.Append(resp.State.Set(ctx, orgGroupState(plan, g))...)
 }
 
 // orgGroupState maps the API's group onto the model, keeping the configured spelling of a name that differs

@@ -138,11 +138,11 @@ func matchGroupName(groups []scim.Group, name string) *scim.Group {
 	return nil
 }
 
-// alreadyExistsDetail explains how to bring an existing object under management.
+// alreadyExistsDetail explains how to bring an existing object under management. The commands sit on indented
+// lines, which Terraform does not wrap.
 func alreadyExistsDetail(kind, name, resourceType, id string) string {
-	return fmt.Sprintf("A %s named %q already exists in the directory with id %q. To manage it with Terraform, import it "+
-		"instead of creating it:\n\n  terraform import %s.<name> %s\n\nor add an import block:\n\n  import {\n    to = %s.<name>\n    id = %q\n  }",
-		kind, name, id, resourceType, id, resourceType, id)
+	return fmt.Sprintf("A %s named %q already exists with id %q. To manage it with Terraform, import it instead of creating "+
+		"it:\n\n  terraform import %s.<name> %s\n\nor add an import block:\n\n%s", kind, name, id, resourceType, id, importBlock(resourceType, id))
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -153,10 +153,15 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	created, err := client.CreateGroup(ctx, scim.Group{
 		DisplayName: plan.DisplayName.ValueString(),
 		ExternalID:  plan.ExternalID.ValueString(),
 	})
+	if created != nil { // made, even when interrupted since
+		resp.Diagnostics.Append(resp.State.Set(ctx, groupState(plan, created))...)
+	}
 	if err != nil {
 		if transport.IsConflict(err) {
 			if found, ferr := client.FindGroupsByName(ctx, plan.DisplayName.ValueString()); ferr == nil {
@@ -167,11 +172,10 @@ func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateReque
 				}
 			}
 		}
-		addAPIError(&resp.Diagnostics, "Could not create the SCIM group", err)
+		addCreateError(&resp.Diagnostics, "confluence_scim_group", "Could not create the SCIM group", err)
 		return
 	}
 	tflog.Info(ctx, "created SCIM group", map[string]any{"id": created.ID})
-	resp.Diagnostics.Append(resp.State.Set(ctx, groupState(plan, created))...)
 }
 
 // groupState maps the API's group onto the model, keeping the configured spelling of a name that differs only

@@ -335,17 +335,21 @@ func (r *scimUserResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	created, err := client.CreateUser(ctx, scimUserInput(plan))
+	if created != nil { // made, even when interrupted since
+		resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, created))...)
+	}
 	if err != nil {
 		if transport.IsConflict(err) {
 			addSCIMUserConflict(ctx, &resp.Diagnostics, client, plan, err)
 			return
 		}
-		addAPIError(&resp.Diagnostics, "Could not create the SCIM user", err)
+		addCreateError(&resp.Diagnostics, "confluence_scim_user", "Could not create the SCIM user", err)
 		return
 	}
 	tflog.Info(ctx, "created SCIM user", map[string]any{"id": created.ID, "atlassian_account_id": created.AccountID(), "active": created.IsActive()})
-	resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, created))...)
 }
 
 // scimUserInput is the POST body for the planned user (create, and re-activation of a deactivated one).
@@ -602,13 +606,18 @@ func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateReques
 // back is UNCONFIRMED there; IdPs re-POST, and Atlassian links the existing account). Attributes the answer does not
 // carry as planned are then PATCHed. It returns the user (nil after an error) and the PATCH operations it sent.
 func (r *scimUserResource) reactivate(ctx context.Context, client *scim.Client, plan, state scimUserModel, resp *resource.UpdateResponse) (*scim.User, []scim.PatchOperation) {
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	u, err := client.CreateUser(ctx, scimUserInput(plan))
 	if err != nil {
+		if u != nil { // re-activated, then interrupted
+			resp.Diagnostics.Append(resp.State.Set(ctx, scimUserState(plan, u))...)
+		}
 		if transport.IsConflict(err) {
 			addSCIMUserConflict(ctx, &resp.Diagnostics, client, plan, err)
 			return nil, nil
 		}
-		addAPIError(&resp.Diagnostics, "Could not re-activate the SCIM user", err)
+		addCreateError(&resp.Diagnostics, "confluence_scim_user", "Could not re-activate the SCIM user", err)
 		return nil, nil
 	}
 	tflog.Info(ctx, "re-activated SCIM user", map[string]any{"id": u.ID, "previous_id": state.ID.ValueString(), "atlassian_account_id": u.AccountID()})

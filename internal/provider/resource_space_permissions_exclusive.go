@@ -321,6 +321,8 @@ func (r *spacePermissionsExclusiveResource) Create(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -330,6 +332,8 @@ func (r *spacePermissionsExclusiveResource) Update(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	r.apply(ctx, &plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -356,7 +360,10 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 	if roleErr := r.applyRoles(ctx, s, want); roleErr != nil {
 		err = errors.Join(err, roleErr)
 	}
-	grants, readErr := readGrants(ctx, s)
+	// Read back even when interrupted, so that what was applied is in the state.
+	rctx, cancel := transport.Detached(ctx)
+	defer cancel()
+	grants, readErr := readGrants(rctx, s)
 	if readErr != nil {
 		addAPIError(diags, "Could not read the space's access table back", errors.Join(err, readErr))
 		return

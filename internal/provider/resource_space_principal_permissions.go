@@ -415,6 +415,8 @@ func (r *spacePrincipalPermissionsResource) Create(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	r.apply(ctx, plan, func(m spacePrincipalPermissionsModel) diag.Diagnostics { return resp.State.Set(ctx, &m) }, &resp.Diagnostics)
 }
 
@@ -424,6 +426,8 @@ func (r *spacePrincipalPermissionsResource) Update(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	// Without a successful read-back the prior state stays (the framework starts from it).
 	r.apply(ctx, plan, func(m spacePrincipalPermissionsModel) diag.Diagnostics { return resp.State.Set(ctx, &m) }, &resp.Diagnostics)
 }

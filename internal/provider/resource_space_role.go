@@ -271,7 +271,12 @@ func (r *spaceRoleResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, warnAdopted := watchAdoptions(ctx, &resp.Diagnostics)
+	defer warnAdopted()
 	role, err := client.CreateSpaceRole(ctx, plan.input(ctx))
+	if role != nil { // made, even when interrupted since
+		resp.Diagnostics.Append(resp.State.Set(ctx, spaceRoleState(role))...)
+	}
 	if err != nil {
 		if transport.IsBadRequest(err) || transport.IsConflict(err) {
 			// A name taken since the plan: point at the import rather than at the API's wording alone.
@@ -282,11 +287,10 @@ func (r *spaceRoleResource) Create(ctx context.Context, req resource.CreateReque
 				}
 			}
 		}
-		addAPIError(&resp.Diagnostics, "Could not create the space role", err)
+		addCreateError(&resp.Diagnostics, "confluence_space_role", "Could not create the space role", err)
 		return
 	}
 	tflog.Info(ctx, "created space role", map[string]any{"id": role.ID})
-	resp.Diagnostics.Append(resp.State.Set(ctx, spaceRoleState(role))...)
 }
 
 func (r *spaceRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -186,6 +186,9 @@ func (s *spaceAccess) held(ctx context.Context, principal confluence.Principal, 
 	if err != nil {
 		s.client.ForgetSpacePermissions(s.space.ID) // a failed write may still have happened
 	}
+	// Read back even when interrupted, so that what was applied is in the state.
+	ctx, cancel := transport.Detached(ctx)
+	defer cancel()
 	now, rerr := s.principalPermissions(ctx, principal)
 	if rerr != nil {
 		return nil, errors.Join(err, rerr)

@@ -140,7 +140,8 @@ func postPages[T any](ctx context.Context, c *Client, what, path string, body an
 		if cursor != "" {
 			send = map[string]string{"cursor": cursor}
 		}
-		if err := c.api.Do(ctx, http.MethodPost, path, nil, send, &p); err != nil {
+		// A search changes nothing, so it keeps the ordinary retries.
+		if err := c.api.Do(transport.Repeatable(ctx), http.MethodPost, path, nil, send, &p); err != nil {
 			return nil, err
 		}
 		return &p, nil
@@ -176,18 +177,6 @@ func notFound(method, path, format string, args ...any) error {
 func IsAlreadyMember(err error) bool {
 	var e *transport.Error
 	return transport.IsConflict(err) && errors.As(err, &e) && strings.Contains(strings.ToLower(e.Message), "already")
-}
-
-// ambiguous reports whether a write may have happened although it failed: no answer, or a 5xx.
-func ambiguous(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	var e *transport.Error
-	if errors.As(err, &e) {
-		return e.StatusCode >= 500
-	}
-	return true
 }
 
 // Directory is a directory of the organization: its own and one per identity provider.

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -163,8 +164,8 @@ func (c *Client) GetGroup(ctx context.Context, directoryID, groupID string) (*Gr
 // CreateGroup creates a local group in directoryID (a real directory id, never AllDirectories) and returns it.
 // The API answers 201 without a body and the directory lags a create (reference §2.4), so the group is then
 // looked up by its exact name until it shows, within ctx's deadline or DefaultConsistencyTimeout. A 409 (the
-// name is taken) is returned as is. When the create's outcome is unknown (no answer, 5xx) the name is looked up
-// once before the error is returned.
+// name is taken) is returned as is. When the answer is lost the name is looked up once (transport.Settle): a
+// group with the asked description is the one created.
 func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description string) (*Group, error) {
 	if directoryID == "" || directoryID == AllDirectories {
 		return nil, fmt.Errorf("admin: a group is created in a real directory, not %q: pick one from Directories", directoryID)
@@ -173,14 +174,42 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 	if description != "" {
 		body["description"] = description
 	}
-	if err := c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups"), nil, body, nil); err != nil {
-		if ambiguous(ctx, err) {
-			if g, ferr := c.GroupByName(ctx, directoryID, name); ferr == nil {
-				return g, nil
-			}
+	byName := func(ctx context.Context) (*Group, bool, error) {
+		g, err := c.GroupByName(ctx, directoryID, name)
+		if transport.IsNotFound(err) {
+			return nil, false, nil
 		}
-		return nil, err
+		return g, err == nil, err
 	}
+	return transport.Settle(ctx, transport.Write[*Group]{
+		What: fmt.Sprintf("group %q", name),
+		Send: func(ctx context.Context) (*Group, error) {
+			if err := c.api.Do(ctx, http.MethodPost, c.dirPath(directoryID, "/groups"), nil, body, nil); err != nil {
+				return nil, err
+			}
+			g, err := c.awaitGroup(ctx, directoryID, name)
+			if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+				// Made, and interrupted while waiting for it to show: one last look, to save what was made.
+				rctx, cancel := transport.Detached(ctx)
+				defer cancel()
+				if g, ok, _ := byName(rctx); ok {
+					return g, &transport.InterruptedError{What: fmt.Sprintf("group %q", name), Saved: true, Err: ctx.Err()}
+				}
+			}
+			return g, err
+		},
+		Find: byName,
+		Await: func(ctx context.Context) (*Group, bool, error) {
+			g, err := c.awaitGroup(ctx, directoryID, name)
+			return g, err == nil, err
+		},
+		Differs: func(found *Group) string { return describedOtherwise(found, description) },
+		ID:      func(found *Group) string { return found.ID },
+	})
+}
+
+// awaitGroup waits for a group just created to show in its directory, looking it up by name.
+func (c *Client) awaitGroup(ctx context.Context, directoryID, name string) (*Group, error) {
 	var g *Group
 	err := transport.WaitFor(ctx, DefaultConsistencyTimeout, transport.DefaultPolling, func(ctx context.Context) (bool, error) {
 		found, err := c.GroupByName(ctx, directoryID, name)
@@ -194,6 +223,14 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 		return nil, fmt.Errorf("admin: group %q was created but could not be found by name: %w", name, err)
 	}
 	return g, nil
+}
+
+// describedOtherwise says how a group's description differs from want, or "".
+func describedOtherwise(g *Group, want string) string {
+	if g.Description != want {
+		return fmt.Sprintf("its description is %q, not %q", g.Description, want)
+	}
+	return ""
 }
 
 // DeleteGroup deletes a group, in its own directory. A group that is already gone is not an error. Synced,
@@ -219,9 +256,9 @@ func (c *Client) writeGroup(ctx context.Context, method, groupID, rest string, b
 }
 
 // AddMember adds an account to a local group. Synced groups refuse it (403); a member already in the group is
-// a 409 that IsAlreadyMember recognises.
+// a 409 that IsAlreadyMember recognises, which also makes the request safe to repeat.
 func (c *Client) AddMember(ctx context.Context, groupID, accountID string) error {
-	return c.writeGroup(ctx, http.MethodPost, groupID, "/memberships", map[string]string{"accountId": accountID})
+	return c.writeGroup(transport.Repeatable(ctx), http.MethodPost, groupID, "/memberships", map[string]string{"accountId": accountID})
 }
 
 // RemoveMember removes an account from a local group. A membership (or group) that is already gone is not an
@@ -282,14 +319,17 @@ type roleChange struct {
 
 // AssignGroupRole gives a group a role on a resource (product access). An unknown role is a 400
 // (ADMIN-UAM-400-3), an unknown resource a 404 (ADMIN-UAM-404-1).
+//
+// A role already held is not an error (UNCONFIRMED, reference §8.7), so the request is safe to repeat.
 func (c *Client) AssignGroupRole(ctx context.Context, groupID, resourceID, roleID string) error {
-	return c.writeGroup(ctx, http.MethodPost, groupID, "/role-assignments/assign", roleChange{resourceID, roleID})
+	return c.writeGroup(transport.Repeatable(ctx), http.MethodPost, groupID, "/role-assignments/assign", roleChange{resourceID, roleID})
 }
 
 // RevokeGroupRole takes a role on a resource away from a group. A 404 (the group or resource is gone) leaves
 // nothing granted, which is what a revoke is for, so it is not an error.
 func (c *Client) RevokeGroupRole(ctx context.Context, groupID, resourceID, roleID string) error {
-	err := c.writeGroup(ctx, http.MethodPost, groupID, "/role-assignments/revoke", roleChange{resourceID, roleID})
+	// Revoking what is not held changes nothing (UNCONFIRMED, reference §8.7): safe to repeat.
+	err := c.writeGroup(transport.Repeatable(ctx), http.MethodPost, groupID, "/role-assignments/revoke", roleChange{resourceID, roleID})
 	if transport.IsNotFound(err) {
 		return nil
 	}

@@ -146,41 +146,67 @@ func v1SubjectOf(p Principal) (v1Subject, error) {
 }
 
 // AddPermission grants one classic permission in a space (v1 write by key; spaceID names the listing to
-// keep current). A grant that already exists is success: the listing is read again to return its id.
-// Grant read/space before any other permission of a principal.
+// keep current). A grant that already exists is success: the listing is read again to return its id. When
+// the answer is lost, that same read settles it (transport.Settle): a grant is identified by its key, target
+// and principal, so one found is the one asked for. Grant read/space before any other permission of a
+// principal.
 func (c *Client) AddPermission(ctx context.Context, spaceKey, spaceID string, p Permission) (Permission, error) {
 	subject, err := v1SubjectOf(p.Principal)
 	if err != nil {
 		return Permission{}, err
 	}
 	body := map[string]any{"subject": subject, "operation": v1Operation{Key: p.Operation.Key, Target: p.Operation.Target}}
-	var out v1Permission
-	err = c.api.Do(ctx, http.MethodPost, v1+"/space/"+url.PathEscape(spaceKey)+"/permission", nil, body, &out)
-	if err != nil {
-		c.permissions.Forget(spaceID) // failed, or maybe applied: read the truth next time
-		if !alreadyExists(err) {
-			return Permission{}, err
+	find := func(ctx context.Context) (Permission, bool, error) {
+		perms, err := c.SpacePermissions(ctx, spaceID)
+		i := slices.IndexFunc(perms, func(have Permission) bool { return have.Principal == p.Principal && have.Operation == p.Operation })
+		if i < 0 {
+			return Permission{}, false, err
 		}
-		perms, lerr := c.SpacePermissions(ctx, spaceID)
+		return perms[i], true, err
+	}
+	got, err := transport.Settle(ctx, transport.Write[Permission]{
+		What: fmt.Sprintf("permission %s for %s in space %s", p.Operation, p.Principal, spaceKey),
+		Send: func(ctx context.Context) (Permission, error) {
+			var out v1Permission
+			err := c.api.Do(ctx, http.MethodPost, v1+"/space/"+url.PathEscape(spaceKey)+"/permission", nil, body, &out)
+			if err != nil {
+				c.permissions.Forget(spaceID) // failed, or maybe applied: read the truth next time
+				return Permission{}, err
+			}
+			got := Permission{
+				ID:        strconv.FormatInt(out.ID, 10),
+				Principal: classicPrincipal(out.Subject.Type, out.Subject.Identifier),
+				Operation: Operation{Key: out.Operation.Key, Target: out.Operation.Target},
+			}
+			if got.Principal.Type == "" { // an answer without a subject: trust the request
+				got.Principal = p.Principal
+			}
+			return got, nil
+		},
+		Find:    find,
+		Differs: func(Permission) string { return "" },
+		ID:      func(found Permission) string { return found.ID },
+		Taken:   alreadyExists,
+	})
+	if alreadyExists(err) {
+		found, ok, lerr := find(ctx)
 		if lerr != nil {
 			return Permission{}, errors.Join(err, lerr)
 		}
-		for _, have := range perms {
-			if have.Principal == p.Principal && have.Operation == p.Operation {
-				return have, nil
-			}
+		if !ok {
+			return Permission{}, err
 		}
-		return Permission{}, err
+		return found, nil
 	}
-	got := Permission{
-		ID:        strconv.FormatInt(out.ID, 10),
-		Principal: classicPrincipal(out.Subject.Type, out.Subject.Identifier),
-		Operation: Operation{Key: out.Operation.Key, Target: out.Operation.Target},
+	if err != nil {
+		return got, err
 	}
-	if got.Principal.Type == "" { // an answer without a subject: trust the request
-		got.Principal = p.Principal
-	}
-	c.permissions.Update(spaceID, func(have []Permission) []Permission { return append(slices.Clone(have), got) })
+	c.permissions.Update(spaceID, func(have []Permission) []Permission {
+		if slices.ContainsFunc(have, func(x Permission) bool { return x.ID == got.ID }) {
+			return have // the settling read already holds it
+		}
+		return append(slices.Clone(have), got)
+	})
 	return got, nil
 }
 

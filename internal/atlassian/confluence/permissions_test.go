@@ -198,7 +198,7 @@ func TestPermissionWriteErrors(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, emulator.Options{Faults: []emulator.Fault{
 		{Route: routeAddPerm, Nth: 1, Status: http.StatusForbidden},
-		{Route: routeAddPerm, Nth: 2, Status: http.StatusServiceUnavailable}, // retried, then applied
+		{Route: routeAddPerm, Nth: 2, Status: http.StatusServiceUnavailable}, // not applied: one read settles it, then sent again
 		{Route: routeRemovePerm, Nth: 1, Status: http.StatusForbidden},
 	}}, fastRetries)
 	ctx := t.Context()
@@ -218,10 +218,13 @@ func TestPermissionWriteErrors(t *testing.T) {
 	}
 	got, err := f.c.AddPermission(ctx, "ENG", eng.ID, grant("anonymous", "", "read/space"))
 	if err != nil {
-		t.Fatalf("a 503 is retried: %v", err)
+		t.Fatalf("a 503 is settled and sent again: %v", err)
 	}
 	if n := f.requests(routeAddPerm); n != 3 {
 		t.Errorf("%d add requests, want 3 (403, 503, success)", n)
+	}
+	if n := f.requests(routePerms); n != 3 {
+		t.Errorf("%d listings, want 3: the 503 costs one settling read", n)
 	}
 	if err := f.c.RemovePermission(ctx, "ENG", eng.ID, got.ID); !transport.IsForbidden(err) {
 		t.Errorf("injected 403 on remove: %v", err)

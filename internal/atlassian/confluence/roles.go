@@ -2,6 +2,7 @@ package confluence
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -139,14 +140,45 @@ func (c *Client) GetSpaceRole(ctx context.Context, id string) (*SpaceRole, error
 	return &out, nil
 }
 
-// CreateSpaceRole creates a custom role (201, synchronous).
+// CreateSpaceRole creates a custom role (201, synchronous). When the answer is lost, the catalogue is read
+// again (transport.Settle): a role of that name with the asked description and permissions is the one created.
+// A name already taken is a 400 (UNCONFIRMED wording, see alreadyTaken).
 func (c *Client) CreateSpaceRole(ctx context.Context, in SpaceRoleInput) (*SpaceRole, error) {
-	var out SpaceRole
 	defer c.roles.Forget("")
-	if err := c.api.Do(ctx, http.MethodPost, v2+"/space-roles", nil, in.body(), &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return transport.Settle(ctx, transport.Write[*SpaceRole]{
+		What: fmt.Sprintf("space role %q", in.Name),
+		Send: func(ctx context.Context) (*SpaceRole, error) {
+			var out SpaceRole
+			if err := c.api.Do(ctx, http.MethodPost, v2+"/space-roles", nil, in.body(), &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		},
+		Find: func(ctx context.Context) (*SpaceRole, bool, error) {
+			c.roles.Forget("")
+			roles, err := c.SpaceRoles(ctx)
+			i := slices.IndexFunc(roles, func(r SpaceRole) bool { return strings.EqualFold(r.Name, in.Name) })
+			if i < 0 {
+				return nil, false, err
+			}
+			return &roles[i], true, err
+		},
+		Differs: func(found *SpaceRole) string {
+			if in.matches(found) {
+				return ""
+			}
+			return fmt.Sprintf("it is named %q with description %q and permissions %s", found.Name, found.Description, strings.Join(found.Permissions, ", "))
+		},
+		ID:    func(found *SpaceRole) string { return found.ID },
+		Taken: alreadyTaken,
+	})
+}
+
+// alreadyTaken recognises the refusal of a role name in use: a 400 whose message says so (the API documents no
+// 409 for it; the wording is UNCONFIRMED).
+func alreadyTaken(err error) bool {
+	var e *transport.Error
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && strings.Contains(strings.ToLower(e.Message), "already exists")
 }
 
 func (in SpaceRoleInput) body() SpaceRoleInput {
@@ -269,7 +301,8 @@ func (c *Client) SetRoleAssignments(ctx context.Context, spaceID string, changes
 		}
 		body = append(body, wireRoleAssignment{Principal: wireRolePrincipal{PrincipalType: t, PrincipalID: a.Principal.ID}, RoleID: a.RoleID})
 	}
-	err := c.api.Do(ctx, http.MethodPost, v2+"/spaces/"+url.PathEscape(spaceID)+"/role-assignments", nil, body, nil)
+	// The request sets each principal's role, so sending it twice leaves the space as once.
+	err := c.api.Do(transport.Repeatable(ctx), http.MethodPost, v2+"/spaces/"+url.PathEscape(spaceID)+"/role-assignments", nil, body, nil)
 	if err != nil {
 		c.assignments.Forget(spaceID)
 		return err

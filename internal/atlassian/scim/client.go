@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/runcache"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
@@ -136,14 +137,36 @@ func list[T any](ctx context.Context, c *Client, path, filter string) ([]T, erro
 	return nil, fmt.Errorf("scim: listing %s did not end after %d pages", path, maxPages)
 }
 
-// CreateGroup creates a group and returns it as the server stored it.
+// CreateGroup creates a group and returns it as the server stored it. When the answer is lost, the group is
+// looked up by displayName (transport.Settle): one with the asked externalId is the one created.
 func (c *Client) CreateGroup(ctx context.Context, g Group) (*Group, error) {
 	g.Schemas = []string{SchemaGroup}
-	var out Group
-	if err := c.api.Do(ctx, http.MethodPost, "/Groups", nil, g, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return transport.Settle(ctx, transport.Write[*Group]{
+		What: fmt.Sprintf("SCIM group %q", g.DisplayName),
+		Send: func(ctx context.Context) (*Group, error) {
+			var out Group
+			if err := c.api.Do(ctx, http.MethodPost, "/Groups", nil, g, &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		},
+		Find: func(ctx context.Context) (*Group, bool, error) {
+			found, err := c.FindGroupsByName(ctx, g.DisplayName)
+			for i := range found {
+				if strings.EqualFold(found[i].DisplayName, g.DisplayName) {
+					return &found[i], true, err
+				}
+			}
+			return nil, false, err
+		},
+		Differs: func(found *Group) string {
+			if found.ExternalID != g.ExternalID {
+				return fmt.Sprintf("its externalId is %q, not %q", found.ExternalID, g.ExternalID)
+			}
+			return ""
+		},
+		ID: func(found *Group) string { return found.ID },
+	})
 }
 
 // GetGroup reads a group by SCIM id.
@@ -170,7 +193,8 @@ func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
 func (c *Client) PatchGroup(ctx context.Context, id string, ops ...PatchOperation) (*Group, error) {
 	var out Group
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
-	if err := c.api.Do(ctx, http.MethodPatch, "/Groups/"+url.PathEscape(id), nil, body, &out); err != nil {
+	// Adding members, removing them and replacing values leave the group as once when repeated.
+	if err := c.api.Do(transport.Repeatable(ctx), http.MethodPatch, "/Groups/"+url.PathEscape(id), nil, body, &out); err != nil {
 		return nil, err
 	}
 	if out.ID == "" { // RFC 7644 allows 204 No Content for PATCH

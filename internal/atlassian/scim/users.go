@@ -2,6 +2,7 @@ package scim
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -148,17 +149,44 @@ func (u *User) WithPrimaryEmail(addr string) []Email {
 // "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department" (RFC 7644 §3.10).
 func EnterprisePath(attr string) string { return SchemaEnterprise + ":" + attr }
 
-// CreateUser creates a user and returns it as the server stored it.
+// CreateUser creates a user (or re-activates the deactivated one of that userName) and returns it as the
+// server stored it. When the answer is lost, the user is looked up by userName (transport.Settle): one that
+// is active with the asked externalId and email is the one created.
 func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 	u.Schemas = []string{SchemaUser}
 	if u.Enterprise != nil {
 		u.Schemas = append(u.Schemas, SchemaEnterprise)
 	}
-	var out User
-	if err := c.api.Do(ctx, http.MethodPost, "/Users", nil, u, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return transport.Settle(ctx, transport.Write[*User]{
+		What: fmt.Sprintf("SCIM user %q", u.UserName),
+		Send: func(ctx context.Context) (*User, error) {
+			var out User
+			if err := c.api.Do(ctx, http.MethodPost, "/Users", nil, u, &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		},
+		Find: func(ctx context.Context) (*User, bool, error) {
+			found, err := c.FindUsers(ctx, "userName", u.UserName)
+			for i := range found {
+				// A deactivated holder of the name is what a repeated POST re-activates, not the answer.
+				if strings.EqualFold(found[i].UserName, u.UserName) && (found[i].IsActive() || !u.IsActive()) {
+					return &found[i], true, err
+				}
+			}
+			return nil, false, err
+		},
+		Differs: func(found *User) string {
+			switch {
+			case found.ExternalID != u.ExternalID:
+				return fmt.Sprintf("its externalId is %q, not %q", found.ExternalID, u.ExternalID)
+			case !strings.EqualFold(found.PrimaryEmail(), u.PrimaryEmail()):
+				return fmt.Sprintf("its email is %q, not %q", found.PrimaryEmail(), u.PrimaryEmail())
+			}
+			return ""
+		},
+		ID: func(found *User) string { return found.ID },
+	})
 }
 
 // GetUser reads a user by SCIM id. Atlassian answers 404 for deactivated users.
@@ -196,6 +224,11 @@ func (c *Client) count(ctx context.Context, path string) (int, error) {
 func (c *Client) PatchUser(ctx context.Context, id string, ops ...PatchOperation) (*User, error) {
 	var out User
 	body := patchRequest{Schemas: []string{SchemaPatchOp}, Operations: ops}
+	if !deactivates(ops) {
+		// Replacing or removing values twice leaves them as once. A deactivation is not repeated: the
+		// directory answers 404 for a deactivated user (reference §1.6).
+		ctx = transport.Repeatable(ctx)
+	}
 	err := c.api.Do(ctx, http.MethodPatch, "/Users/"+url.PathEscape(id), nil, body, &out)
 	c.members.Clear() // a deactivation may take the user out of every group
 	if err != nil {
@@ -205,6 +238,18 @@ func (c *Client) PatchUser(ctx context.Context, id string, ops ...PatchOperation
 		return c.GetUser(ctx, id)
 	}
 	return &out, nil
+}
+
+// deactivates reports whether ops set active to false.
+func deactivates(ops []PatchOperation) bool {
+	for _, op := range ops {
+		if strings.EqualFold(op.Path, "active") {
+			if v, ok := op.Value.(bool); ok && !v {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // DeleteUser deletes a user; Atlassian deactivates the account instead. A user already gone is not an error.

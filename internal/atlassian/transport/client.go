@@ -235,6 +235,9 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, body, out 
 		e.RetriesExhausted = info.exhausted && retryableStatus(resp.StatusCode)
 		secrets := c.secrets(req)
 		e.Message, e.Code = redact(e.Message, secrets), redact(e.Code, secrets)
+		if ambiguousStatus(resp.StatusCode) && !repeatable(req) {
+			return resp, &AmbiguousError{Err: e}
+		}
 		return resp, e
 	}
 	if out != nil && len(bytes.TrimSpace(data)) > 0 {

@@ -196,13 +196,15 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			cancel()
 			af["error"] = err.Error()
 			tflog.Debug(ctx, "HTTP request failed", af)
-			if req.Context().Err() != nil {
-				return nil, err
+			if unsent(err) {
+				if u := unreachable(info.api, req.URL, err); u != nil {
+					return nil, u
+				}
+			} else if !repeatable(req) {
+				// Cut off after the request left: a timeout, a dropped connection or a cancellation.
+				return nil, &AmbiguousError{Err: err}
 			}
-			if u := unreachable(info.api, req.URL, err); u != nil {
-				return nil, u
-			}
-			if !isIdempotent(req.Method) || !retryableError(err) {
+			if req.Context().Err() != nil || !retryableError(err) {
 				return nil, err
 			}
 			wait := backoff(rt.cfg.MinBackoff, rt.cfg.MaxBackoff, attempt-1)
@@ -230,7 +232,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		tflog.Debug(ctx, "HTTP response", af)
 		tflog.Trace(ctx, "HTTP response headers", headerFields(resp.Header))
 
-		if !retryableStatus(resp.StatusCode) {
+		if !retryableStatus(resp.StatusCode) || resp.StatusCode != http.StatusTooManyRequests && !repeatable(req) {
+			// A 503 to a write that is not safe to repeat may come after it was applied (a lost answer):
+			// the client settles it instead (ambiguous.go).
 			return resp, nil
 		}
 
