@@ -20,6 +20,9 @@ type Fault struct {
 	Nth         int    // fail the Nth request to Route (1-based, counted like Stats counts)
 	Status      int    // HTTP status of the answer, e.g. 500, 503, 400
 	AfterCommit bool   // apply the request, then answer Status instead of its own answer
+	// Hold answers nothing until the client gives up (an apply interrupted while it waits): with AfterCommit
+	// the request is applied first, without it never. Status is then unused.
+	Hold bool
 }
 
 // targetedFaults counts the requests of each Fault's route.
@@ -49,7 +52,7 @@ func (f *targetedFaults) due(route string) (Fault, bool) {
 			continue
 		}
 		f.seen[i]++
-		if f.seen[i] == x.Nth && !found && x.Status >= 400 {
+		if f.seen[i] == x.Nth && !found && (x.Status >= 400 || x.Hold) {
 			hit, found = x, true
 		}
 	}
@@ -68,6 +71,17 @@ func (e *Emulator) writeFault(w http.ResponseWriter, api apiKind, status int, wh
 // is done, its answer lost. An answer that was already an error passes through unchanged, since nothing
 // was committed to lose.
 func (e *Emulator) loseAnswer(w http.ResponseWriter, r *http.Request, api apiKind, status int, why string, next http.HandlerFunc) {
+	e.loseAnswerOr(w, r, next, func() { e.writeFault(w, api, status, why) })
+}
+
+// holdAnswer applies the request, then answers nothing until the client gives up.
+func (e *Emulator) holdAnswer(w http.ResponseWriter, r *http.Request, next http.HandlerFunc) {
+	e.loseAnswerOr(w, r, next, func() { <-r.Context().Done() })
+}
+
+// loseAnswerOr applies the request and, when it succeeded, does lose instead of answering it. A request that
+// failed keeps its own answer.
+func (e *Emulator) loseAnswerOr(w http.ResponseWriter, r *http.Request, next http.HandlerFunc, lose func()) {
 	rec := httptest.NewRecorder()
 	next(rec, r)
 	if rec.Code >= 400 {
@@ -79,7 +93,7 @@ func (e *Emulator) loseAnswer(w http.ResponseWriter, r *http.Request, api apiKin
 		return
 	}
 	e.lostAnswers.Add(1)
-	e.writeFault(w, api, status, why)
+	lose()
 }
 
 // LostAnswers is how many writes were applied and answered with a fault instead (Options.LostAnswerRate,

@@ -282,7 +282,11 @@ func (e *Emulator) apiMiddleware(api apiKind, pattern string, next http.HandlerF
 		}
 		fault, faulted := e.targeted.due(key)
 		if faulted && !fault.AfterCommit {
-			e.writeFault(w, api, fault.Status, "emulator Options.Faults")
+			if fault.Hold {
+				<-r.Context().Done()
+			} else {
+				e.writeFault(w, api, fault.Status, "emulator Options.Faults")
+			}
 			return
 		}
 		if retry, ok := e.faults.allow(); !ok {
@@ -318,6 +322,8 @@ func (e *Emulator) apiMiddleware(api apiKind, pattern string, next http.HandlerF
 			}
 		}
 		switch {
+		case faulted && fault.Hold: // AfterCommit
+			e.holdAnswer(w, r, next)
 		case faulted: // AfterCommit
 			e.loseAnswer(w, r, api, fault.Status, "emulator Options.Faults, after the request was applied", next)
 		case isWrite(key) && e.faults.lose():
