@@ -120,7 +120,8 @@ func (p *confluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Validators: []validator.String{stringCheck{description: "an RFC 3339 date", check: checkExpiry}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request answered 429 or 503 (or failing to connect, when safe to repeat) is retried. "+
+				MarkdownDescription: fmt.Sprintf("How many times a request answered 429, or answered 503 or failing to connect when it is safe to repeat, is retried. "+
+					"A create answered 503 or cut off after it was sent is not repeated blindly: one read settles whether it took effect. "+
 					"Retries of one request also stop once they would run past five times `request_timeout` (5 minutes by default). "+
 					"A host that does not resolve, or a loopback host refusing connections, fails at once. Default %d.", defaultMaxRetries),
 				Optional:   true,
