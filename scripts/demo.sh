@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # make demo: build the provider, start the emulator, apply examples/demo, change something by hand through the
 # API as an admin would, show `terraform plan -detailed-exitcode` catching it, apply the fix, clean up.
+# KEEP=1 leaves the emulator running with the demo's state, and prints how to go on and how to stop.
 set -euo pipefail
+keep=${KEEP:-}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/confluence-demo.XXXXXX")
 emulator_pid=""
 cleanup() {
+  if [ -n "$keep" ] && [ "${demo_done:-}" = 1 ]; then
+    return
+  fi
   if [ -n "$emulator_pid" ]; then
     kill "$emulator_pid" 2>/dev/null || true
     wait "$emulator_pid" 2>/dev/null || true
@@ -43,6 +48,7 @@ cat >"$work/terraformrc" <<CONF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/accessplane/confluence" = "$work/bin"
+    "registry.opentofu.org/accessplane/confluence" = "$work/bin"
   }
   direct {}
 }
@@ -92,6 +98,7 @@ if [ "$code" -ne 2 ]; then
   exit 1
 fi
 echo "    exit code 2: every manual change was caught"
+echo "    ($user_id is the contractor's SCIM id, $account_id their Atlassian account, $group_id the engineering group, $ops_wiki ops-wiki-editors)"
 
 say "terraform apply: put it back"
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
@@ -99,4 +106,18 @@ grep -E '^Apply complete' "$work/apply.log"
 tf plan -detailed-exitcode >"$work/plan.log" 2>&1 || { cat "$work/plan.log"; echo "plan still shows changes" >&2; exit 1; }
 echo "    plan is clean again (exit code 0)"
 
+demo_done=1
+if [ -n "$keep" ]; then
+  say "Kept: the emulator (pid $emulator_pid) and the demo's state, to explore"
+  cat <<EOF
+    cd $work/demo
+    export TF_CLI_CONFIG_FILE=$work/terraformrc
+    set -a; . $work/emulator.env; set +a
+    export TF_VAR_admin_email=$CONFLUENCE_EMAIL
+    terraform plan          # or edit main.tf there and apply it
+  Stop with:
+    kill $emulator_pid; rm -rf $work
+EOF
+  exit 0
+fi
 say "Stopping the emulator and removing temporary files"

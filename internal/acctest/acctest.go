@@ -60,6 +60,35 @@ type Env struct {
 	Emulator *emulator.Emulator
 	URL      string
 	Creds    emulator.Credentials
+
+	agents *userAgents
+}
+
+// userAgents remembers the distinct User-Agent headers the emulator was sent.
+type userAgents struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (u *userAgents) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.mu.Lock()
+		u.seen[r.UserAgent()] = true
+		u.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// UserAgents lists the distinct User-Agent headers of the requests the emulator served, sorted.
+func (e *Env) UserAgents() []string {
+	e.agents.mu.Lock()
+	defer e.agents.mu.Unlock()
+	out := make([]string, 0, len(e.agents.seen))
+	for ua := range e.agents.seen {
+		out = append(out, ua)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // New starts an emulator with opts for the duration of the test.
@@ -67,10 +96,11 @@ func New(t testing.TB, opts emulator.Options) *Env {
 	t.Helper()
 	setupTerraform()
 	emu := emulator.New(opts)
-	srv := httptest.NewServer(checkedHandler(t, emu))
+	agents := &userAgents{seen: map[string]bool{}}
+	srv := httptest.NewServer(agents.wrap(checkedHandler(t, emu)))
 	t.Cleanup(srv.Close)
 	emu.SetBaseURL(srv.URL)
-	return &Env{Emulator: emu, URL: srv.URL, Creds: emu.Credentials()}
+	return &Env{Emulator: emu, URL: srv.URL, Creds: emu.Credentials(), agents: agents}
 }
 
 // checkedHandler wraps the emulator so that every exchange of the test, the provider's requests and the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -146,6 +147,21 @@ func (p *confluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 	}
 }
 
+// userAgent follows the HashiCorp providers' convention: the Terraform version (as the CLI reports it; OpenTofu
+// reports its own), this provider's name and version with its registry page, then whatever TF_APPEND_USER_AGENT
+// adds, so that Atlassian's logs tell which tool and release sent a request.
+func userAgent(terraformVersion, providerVersion, appendUA string) string {
+	if terraformVersion == "" {
+		terraformVersion = "unknown"
+	}
+	ua := fmt.Sprintf("Terraform/%s (+https://www.terraform.io) terraform-provider-confluence/%s (+https://%s)",
+		terraformVersion, providerVersion, strings.Replace(RegistryAddress, "registry.terraform.io/", "registry.terraform.io/providers/", 1))
+	if extra := strings.TrimSpace(appendUA); extra != "" {
+		ua += " " + extra
+	}
+	return ua
+}
+
 func (p *confluenceProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -158,7 +174,7 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 		return
 	}
 	hc := transport.NewHTTPClient(transport.Config{
-		UserAgent:      "terraform-provider-confluence/" + p.version,
+		UserAgent:      userAgent(req.TerraformVersion, p.version, os.Getenv("TF_APPEND_USER_AGENT")),
 		MaxRetries:     s.maxRetries,
 		RequestTimeout: s.requestTimeout,
 		Secrets:        s.secrets(),

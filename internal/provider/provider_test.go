@@ -131,3 +131,22 @@ func TestAccProvider_retriesExhausted(t *testing.T) {
 			wrapped(`(?s)API kept asking to slow down \(429\) after 2 attempts`)},
 	})
 }
+
+// Every request carries the HashiCorp providers' User-Agent: the Terraform version, this provider and its
+// registry page, then TF_APPEND_USER_AGENT.
+func TestAccProvider_userAgent(t *testing.T) {
+	t.Setenv("TF_APPEND_USER_AGENT", "acme-pipeline/2.1")
+	env := acctest.New(t, emulator.Options{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(`data "confluence_space" "eng" { key = "ENG" }`),
+		}},
+	})
+	want := regexp.MustCompile(`^Terraform/1\.\d+\.\d+\S* \(\+https://www\.terraform\.io\) terraform-provider-confluence/test ` +
+		`\(\+https://registry\.terraform\.io/providers/accessplane/confluence\) acme-pipeline/2\.1$`)
+	agents := env.UserAgents()
+	if len(agents) != 1 || !want.MatchString(agents[0]) {
+		t.Fatalf("User-Agent headers %q, want one matching %s", agents, want)
+	}
+}

@@ -170,3 +170,17 @@ func TestKeyExpiry(t *testing.T) {
 		t.Fatalf("no expiry setting: want nothing, got %v", diags)
 	}
 }
+
+func TestUserAgent(t *testing.T) {
+	t.Parallel()
+	base := "Terraform/1.11.4 (+https://www.terraform.io) terraform-provider-confluence/0.1.0 (+https://registry.terraform.io/providers/accessplane/confluence)"
+	for _, tt := range []struct{ tf, extra, want string }{
+		{"1.11.4", "", base},
+		{"1.11.4", "  ci/7 ", base + " ci/7"},
+		{"", "", strings.Replace(base, "1.11.4", "unknown", 1)},
+	} {
+		if got := userAgent(tt.tf, "0.1.0", tt.extra); got != tt.want {
+			t.Errorf("userAgent(%q, %q) = %q, want %q", tt.tf, tt.extra, got, tt.want)
+		}
+	}
+}
