@@ -98,19 +98,30 @@ func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.Conf
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fails the plan early when the SCIM API is not configured, and shows the id of a new membership.
+// ModifyPlan fails the plan early when the SCIM API is not configured or an exclusive member list holds the same
+// group, and shows the id of a new membership.
 func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
 	_, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || !req.State.Raw.IsNull() {
+	if diags.HasError() {
 		return
 	}
 	var plan scimGroupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() || plan.UserID.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() {
+		return
+	}
+	// Claimed on every plan, not only on create: an existing membership still fights an exclusive list added later.
+	if !r.data.claim(claim{
+		kind: groupClaimKind, key: plan.GroupID.ValueString(), resourceType: "confluence_scim_group_member",
+		fingerprint: configFingerprint(req.Config), subject: userSubject(plan.UserID),
+	}, path.Root("group_id"), &resp.Diagnostics) {
+		return
+	}
+	if !req.State.Raw.IsNull() || plan.UserID.IsUnknown() {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), scimMemberID(plan.GroupID.ValueString(), plan.UserID.ValueString()))...)

@@ -81,13 +81,26 @@ func (r *scimGroupMembersExclusiveResource) Configure(_ context.Context, req res
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fails the plan early when the SCIM API is not configured.
+// ModifyPlan fails the plan early when the SCIM API is not configured or another resource of this configuration
+// manages the same group's members.
 func (r *scimGroupMembersExclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
 	_, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	var plan scimGroupMembersExclusiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() {
+		return
+	}
+	r.data.claim(claim{
+		kind: groupClaimKind, key: plan.GroupID.ValueString(), resourceType: "confluence_scim_group_members_exclusive",
+		exclusive: true, fingerprint: configFingerprint(req.Config), subject: countSubject(plan.UserIDs, "member", "user_ids"),
+	}, path.Root("group_id"), &resp.Diagnostics)
 }
 
 func (r *scimGroupMembersExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

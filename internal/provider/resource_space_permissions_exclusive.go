@@ -225,6 +225,13 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 	if resp.Diagnostics.HasError() || plan.SpaceKey.IsUnknown() {
 		return
 	}
+	// Before the unchanged-table shortcut: a table already applied still fights a resource added beside it.
+	if !r.data.claim(claim{
+		kind: spaceClaimKind, key: plan.SpaceKey.ValueString(), resourceType: "confluence_space_permissions_exclusive",
+		exclusive: true, fingerprint: configFingerprint(req.Config), subject: countSubject(plan.Grants, "grant", "grants"),
+	}, path.Root("space_key"), &resp.Diagnostics) {
+		return
+	}
 	if !req.State.Raw.IsNull() {
 		var state spacePermissionsExclusiveModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -228,6 +228,13 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before the unchanged-resource shortcut: an applied resource still fights an exclusive table added beside it.
+	if !plan.SpaceKey.IsUnknown() && !r.data.claim(claim{
+		kind: spaceClaimKind, key: plan.SpaceKey.ValueString(), resourceType: "confluence_space_principal_permissions",
+		fingerprint: configFingerprint(req.Config), subject: principalSubject(plan.PrincipalType, plan.PrincipalID),
+	}, path.Root("space_key"), &resp.Diagnostics) {
+		return
+	}
 	replacing := !creating && (!plan.SpaceKey.Equal(state.SpaceKey) || !plan.PrincipalType.Equal(state.PrincipalType) ||
 		!plan.PrincipalID.Equal(state.PrincipalID))
 	if !creating && !replacing && plan.Permissions.Equal(state.Permissions) {

@@ -167,6 +167,13 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Before the shortcuts below: an unchanged assignment still fights an exclusive table added beside it.
+	if !plan.SpaceKey.IsUnknown() && !r.data.claim(claim{
+		kind: spaceClaimKind, key: plan.SpaceKey.ValueString(), resourceType: "confluence_space_role_assignment",
+		fingerprint: configFingerprint(req.Config), subject: principalSubject(plan.PrincipalType, plan.PrincipalID) + roleSubject(plan.RoleID),
+	}, path.Root("space_key"), &resp.Diagnostics) {
+		return
+	}
 	allow := plan.AllowSelfLockout.ValueBool()
 	if !req.State.Raw.IsNull() {
 		if !plan.SpaceKey.Equal(state.SpaceKey) || !plan.PrincipalType.Equal(state.PrincipalType) || !plan.PrincipalID.Equal(state.PrincipalID) {
