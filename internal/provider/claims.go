@@ -206,3 +206,10 @@ func userSubject(user types.String) string {
 	}
 	return "for user " + user.ValueString()
 }
+
+// crossStateNote is the schema descriptions' sentence on what the guard cannot see.
+func crossStateNote(noun string) string {
+	return "Two states (workspaces, root modules) managing the same " + noun + " cannot see each other, so no plan can " +
+		"refuse that: it shows as the same changes in every `terraform plan -detailed-exitcode` (see the guide " +
+		"*Authoritative and additive resources*)."
+}

@@ -70,7 +70,8 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"the members of every group until they are re-activated, or when the group is deleted), the next plan shows it being added again. Destroying the resource " +
 			"removes the user from the group.\n\n**Do not combine** this resource with `confluence_scim_group_members_exclusive` " +
 			"on the same group: the exclusive resource removes every member it does not list, and the two would undo each " +
-			"other's changes on every apply.",
+			"other's changes on every apply. The plan refuses the combination within one configuration (during apply instead, for a " +
+			"group created in the same run, whose id is unknown at plan time). " + crossStateNote("group"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`group_id/user_id`, the import ID of the membership.",

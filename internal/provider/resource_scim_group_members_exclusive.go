@@ -56,8 +56,10 @@ func (r *scimGroupMembersExclusiveResource) Schema(_ context.Context, _ resource
 			fmt.Sprintf("A refresh reads the group once. Changes are SCIM PATCH requests, additions together and removals "+
 				"together, at most %d users per request (Atlassian publishes no PATCH size limit; bounded requests stay "+
 				"clear of an unpublished one).\n\n", scim.MembersPerPatch) +
-			"**Do not combine** this resource with `confluence_scim_group_member` on the same group: each would undo the " +
-			"other's changes on every apply.",
+			"**Do not combine** this resource with `confluence_scim_group_member` on the same group, nor with a second " +
+			"`confluence_scim_group_members_exclusive`: each would undo the other's changes on every apply. The plan " +
+			"refuses such a combination within one configuration (during apply instead, for a group created in the same run, " +
+			"whose id is unknown at plan time). " + crossStateNote("group"),
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "SCIM id of the group, such as `confluence_scim_group.<name>.id`. It is also the import ID. " +

@@ -103,7 +103,8 @@ func (r *spacePrincipalPermissionsResource) Schema(_ context.Context, _ resource
 			"Classic permissions are for sites in space role mode `PRE_ROLES` or `ROLES_TRANSITION`; on `ROLES` sites " +
 			"use `confluence_space_role_assignment`.\n\n" +
 			"~> Do not combine this resource with `confluence_space_permissions_exclusive` on the same space: the " +
-			"exclusive resource removes whatever it does not declare, so the two would undo each other's changes.",
+			"exclusive resource removes whatever it does not declare, so the two would undo each other's changes. The plan " +
+			"refuses the combination within one configuration. " + crossStateNote("space"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`SPACEKEY/type/id` (such as `ENG/group/6f1c2d3e-…`), or `SPACEKEY/anonymous`: the import ID.",
