@@ -179,7 +179,7 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 		RequestTimeout: s.requestTimeout,
 		Secrets:        s.secrets(),
 	})
-	data := &providerData{settings: s, http: hc}
+	data := &providerData{settings: s, http: hc, claims: newClaims()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

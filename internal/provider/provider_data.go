@@ -33,6 +33,8 @@ type providerData struct {
 	orgCheckErrors diag.Diagnostics // what checkOrganization found wrong, for every later caller
 
 	expiryWarned bool // the "key expires soon" warning was given (once per run, to the first SCIM user); under mu
+
+	claims *claims // which resource holds which space or group in this run, to refuse resources that fight (claims.go)
 }
 
 // credential names one provider attribute and its environment variable, for "missing credential" errors.

@@ -70,7 +70,8 @@ func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaReq
 			"the members of every group until they are re-activated, or when the group is deleted), the next plan shows it being added again. Destroying the resource " +
 			"removes the user from the group.\n\n**Do not combine** this resource with `confluence_scim_group_members_exclusive` " +
 			"on the same group: the exclusive resource removes every member it does not list, and the two would undo each " +
-			"other's changes on every apply.",
+			"other's changes on every apply. The plan refuses the combination within one configuration (during apply instead, for a " +
+			"group created in the same run, whose id is unknown at plan time). " + crossStateNote("group"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`group_id/user_id`, the import ID of the membership.",
@@ -98,19 +99,30 @@ func (r *scimGroupMemberResource) Configure(_ context.Context, req resource.Conf
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fails the plan early when the SCIM API is not configured, and shows the id of a new membership.
+// ModifyPlan fails the plan early when the SCIM API is not configured or an exclusive member list holds the same
+// group, and shows the id of a new membership.
 func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
 	_, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || !req.State.Raw.IsNull() {
+	if diags.HasError() {
 		return
 	}
 	var plan scimGroupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() || plan.UserID.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() {
+		return
+	}
+	// Claimed on every plan, not only on create: an existing membership still fights an exclusive list added later.
+	if !r.data.claim(claim{
+		kind: groupClaimKind, key: plan.GroupID.ValueString(), resourceType: "confluence_scim_group_member",
+		fingerprint: configFingerprint(req.Config), subject: userSubject(plan.UserID),
+	}, path.Root("group_id"), &resp.Diagnostics) {
+		return
+	}
+	if !req.State.Raw.IsNull() || plan.UserID.IsUnknown() {
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), scimMemberID(plan.GroupID.ValueString(), plan.UserID.ValueString()))...)

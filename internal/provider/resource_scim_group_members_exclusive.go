@@ -56,8 +56,10 @@ func (r *scimGroupMembersExclusiveResource) Schema(_ context.Context, _ resource
 			fmt.Sprintf("A refresh reads the group once. Changes are SCIM PATCH requests, additions together and removals "+
 				"together, at most %d users per request (Atlassian publishes no PATCH size limit; bounded requests stay "+
 				"clear of an unpublished one).\n\n", scim.MembersPerPatch) +
-			"**Do not combine** this resource with `confluence_scim_group_member` on the same group: each would undo the " +
-			"other's changes on every apply.",
+			"**Do not combine** this resource with `confluence_scim_group_member` on the same group, nor with a second " +
+			"`confluence_scim_group_members_exclusive`: each would undo the other's changes on every apply. The plan " +
+			"refuses such a combination within one configuration (during apply instead, for a group created in the same run, " +
+			"whose id is unknown at plan time). " + crossStateNote("group"),
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				MarkdownDescription: "SCIM id of the group, such as `confluence_scim_group.<name>.id`. It is also the import ID. " +
@@ -81,13 +83,26 @@ func (r *scimGroupMembersExclusiveResource) Configure(_ context.Context, req res
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fails the plan early when the SCIM API is not configured.
+// ModifyPlan fails the plan early when the SCIM API is not configured or another resource of this configuration
+// manages the same group's members.
 func (r *scimGroupMembersExclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
 	_, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	var plan scimGroupMembersExclusiveModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() {
+		return
+	}
+	r.data.claim(claim{
+		kind: groupClaimKind, key: plan.GroupID.ValueString(), resourceType: "confluence_scim_group_members_exclusive",
+		exclusive: true, fingerprint: configFingerprint(req.Config), subject: countSubject(plan.UserIDs, "member", "user_ids"),
+	}, path.Root("group_id"), &resp.Diagnostics)
 }
 
 func (r *scimGroupMembersExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

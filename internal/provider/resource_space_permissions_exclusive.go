@@ -79,7 +79,9 @@ func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource
 			"is never removed, and removing the provider account's own administration is refused unless `allow_self_lockout` " +
 			"is set. When some writes fail, the state records what was applied and the next apply finishes the job.\n\n" +
 			"Destroying this resource stops managing the space and revokes nothing. Do not combine it with " +
-			"`confluence_space_principal_permissions` or `confluence_space_role_assignment` on the same space: they would fight.",
+			"`confluence_space_principal_permissions` or `confluence_space_role_assignment` on the same space, nor with a " +
+			"second `confluence_space_permissions_exclusive`: they would fight. The plan refuses such a combination within " +
+			"one configuration. " + crossStateNote("space"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The space key (the import ID).",
@@ -223,6 +225,13 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 	var plan spacePermissionsExclusiveModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.SpaceKey.IsUnknown() {
+		return
+	}
+	// Before the unchanged-table shortcut: a table already applied still fights a resource added beside it.
+	if !r.data.claim(claim{
+		kind: spaceClaimKind, key: plan.SpaceKey.ValueString(), resourceType: "confluence_space_permissions_exclusive",
+		exclusive: true, fingerprint: configFingerprint(req.Config), subject: countSubject(plan.Grants, "grant", "grants"),
+	}, path.Root("space_key"), &resp.Diagnostics) {
 		return
 	}
 	if !req.State.Raw.IsNull() {

@@ -103,7 +103,8 @@ func (r *spacePrincipalPermissionsResource) Schema(_ context.Context, _ resource
 			"Classic permissions are for sites in space role mode `PRE_ROLES` or `ROLES_TRANSITION`; on `ROLES` sites " +
 			"use `confluence_space_role_assignment`.\n\n" +
 			"~> Do not combine this resource with `confluence_space_permissions_exclusive` on the same space: the " +
-			"exclusive resource removes whatever it does not declare, so the two would undo each other's changes.",
+			"exclusive resource removes whatever it does not declare, so the two would undo each other's changes. The plan " +
+			"refuses the combination within one configuration. " + crossStateNote("space"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`SPACEKEY/type/id` (such as `ENG/group/6f1c2d3e-…`), or `SPACEKEY/anonymous`: the import ID.",
@@ -226,6 +227,13 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Before the unchanged-resource shortcut: an applied resource still fights an exclusive table added beside it.
+	if !plan.SpaceKey.IsUnknown() && !r.data.claim(claim{
+		kind: spaceClaimKind, key: plan.SpaceKey.ValueString(), resourceType: "confluence_space_principal_permissions",
+		fingerprint: configFingerprint(req.Config), subject: principalSubject(plan.PrincipalType, plan.PrincipalID),
+	}, path.Root("space_key"), &resp.Diagnostics) {
 		return
 	}
 	replacing := !creating && (!plan.SpaceKey.Equal(state.SpaceKey) || !plan.PrincipalType.Equal(state.PrincipalType) ||

@@ -67,8 +67,9 @@ func (r *spaceRoleAssignmentResource) Schema(_ context.Context, _ resource.Schem
 			"`ROLES_TRANSITION`; refused at plan time on a `PRE_ROLES` site). A principal holds at most one role per space, so " +
 			"changing `role_id` is a single in-place change with no moment without access. Authoritative for this principal " +
 			"only: other principals' roles in the space are left alone.\n\n" +
-			"Do not combine it with `role_id` grants of `confluence_space_permissions_exclusive` on the same space: that " +
-			"resource owns the whole access table and would remove this assignment, or fight over it.\n\n" +
+			"Do not combine it with `confluence_space_permissions_exclusive` on the same space: that resource owns the whole " +
+			"access table and would remove this assignment, or fight over it. The plan refuses the combination within one " +
+			"configuration. " + crossStateNote("space") + "\n\n" +
 			"The plan refuses a change that takes the space's administration away from the account the provider runs as, when " +
 			"that account holds it through its own user assignment, unless `allow_self_lockout = true`; Confluence itself " +
 			"refuses to remove a space's last administrator. A principal that already holds a role in the space is imported, " +
@@ -165,6 +166,13 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 	var plan spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Before the shortcuts below: an unchanged assignment still fights an exclusive table added beside it.
+	if !plan.SpaceKey.IsUnknown() && !r.data.claim(claim{
+		kind: spaceClaimKind, key: plan.SpaceKey.ValueString(), resourceType: "confluence_space_role_assignment",
+		fingerprint: configFingerprint(req.Config), subject: principalSubject(plan.PrincipalType, plan.PrincipalID) + roleSubject(plan.RoleID),
+	}, path.Root("space_key"), &resp.Diagnostics) {
 		return
 	}
 	allow := plan.AllowSelfLockout.ValueBool()
