@@ -274,7 +274,7 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 	have := operationStrings(current)
-	if principal.Type == confluence.PrincipalGroup && len(have) == 0 && !r.groupExists(ctx, space.client, principal.ID, &resp.Diagnostics) {
+	if principal.Type == confluence.PrincipalGroup && len(have) == 0 && !groupExists(ctx, space.client, principal.ID, &resp.Diagnostics) {
 		return
 	}
 
@@ -291,23 +291,6 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 			fmt.Sprintf("%s already holds permissions in space %s. This resource takes them over and removes those not "+
 				"configured: %s. Add them to permissions to keep them.", principal, space.space.Key, strings.Join(taken, ", ")))
 	}
-}
-
-// groupExists turns a group id that names no group into a plan-time error on principal_id.
-func (r *spacePrincipalPermissionsResource) groupExists(ctx context.Context, c *confluence.Client, id string, diags *diag.Diagnostics) bool {
-	_, err := c.GroupByID(ctx, id)
-	if transport.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("principal_id"), "Group not found",
-			fmt.Sprintf("No group with id %q exists on the Confluence site. principal_id takes the group's id, not its name: "+
-				"use confluence_group_mapping.<name>.confluence_group_id, confluence_group.<name>.id or "+
-				"data.confluence_group.<name>.id.", id))
-		return false
-	}
-	if err != nil {
-		addAPIError(diags, "Could not check that the group exists", err)
-		return false
-	}
-	return true
 }
 
 // modifyDestroyPlan refuses, at plan time, a destroy that would remove the space's last administrator or

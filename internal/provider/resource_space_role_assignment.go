@@ -72,8 +72,9 @@ func (r *spaceRoleAssignmentResource) Schema(_ context.Context, _ resource.Schem
 			"configuration. " + crossStateNote("space") + "\n\n" +
 			"The plan refuses a change that takes the space's administration away from the account the provider runs as, when " +
 			"that account holds it through its own user assignment, unless `allow_self_lockout = true`; Confluence itself " +
-			"refuses to remove a space's last administrator. A principal that already holds a role in the space is imported, " +
-			"not created. Refreshing any number of assignments in a space reads the space's assignments once per run.",
+			"refuses to remove a space's last administrator. A group that does not exist is a plan-time error. A principal that " +
+			"already holds a role in the space is not taken over: the plan refuses it and gives the import command, so that an " +
+			"assignment someone else made is adopted knowingly. Refreshing any number of assignments in a space reads the space's assignments once per run.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`SPACEKEY/principal_type/principal_id`, such as `DOCS/group/6f1c2d3e-…` (the import ID).",
@@ -202,6 +203,10 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 			plan.ID = types.StringValue(spacePrincipalID(s.space.Key, plan.principal()))
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		// Before anything else in the apply (a role created beside it) is written.
+		if known && plan.PrincipalType.ValueString() == confluence.PrincipalGroup && !groupExists(ctx, client, plan.PrincipalID.ValueString(), &resp.Diagnostics) {
+			return
+		}
 	}
 	if plan.RoleID.IsUnknown() { // a role created in the same apply
 		return

@@ -474,3 +474,27 @@ func TestAccSpaceRoleAssignment_badInput(t *testing.T) {
 		})
 	}
 }
+
+// A group that does not exist is refused at plan time, before the role created beside it is written.
+func TestAccSpaceRoleAssignment_unknownGroupFailsThePlan(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	const ghost = "00000000-0000-4000-8000-000000000000"
+	config := env.Config(spaceRoleBody("Ghost readers", "", "read/space") + roleAssignmentBody("ghost", "DOCS", "group", ghost, "${confluence_space_role.editors.id}"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Group not found.*No group with id "` + ghost + `"`),
+		}},
+	})
+	roles, err := env.Confluence(t).ListSpaceRoles(context.Background(), confluence.SpaceRoleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if r.Name == "Ghost readers" {
+			t.Fatalf("the role %s was created although the plan failed", r.ID)
+		}
+	}
+}

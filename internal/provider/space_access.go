@@ -301,3 +301,21 @@ func (s *spaceAccess) checkAccessPlan(ctx context.Context, plan accessPlan, allo
 				"account, or set allow_self_lockout = true if that is intended.", me.AccountID, s.space.Key, administerSpace))
 	}
 }
+
+// groupExists turns a group id that names no group into a plan-time error on principal_id, so that nothing in
+// the same apply (a role, another grant) is written before the API refuses the principal.
+func groupExists(ctx context.Context, c *confluence.Client, id string, diags *diag.Diagnostics) bool {
+	_, err := c.GroupByID(ctx, id)
+	if transport.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("principal_id"), "Group not found",
+			fmt.Sprintf("No group with id %q exists on the Confluence site. principal_id takes the group's id, not its name: "+
+				"use confluence_group_mapping.<name>.confluence_group_id, confluence_group.<name>.id or "+
+				"data.confluence_group.<name>.id.", id))
+		return false
+	}
+	if err != nil {
+		addAPIError(diags, "Could not check that the group exists", err)
+		return false
+	}
+	return true
+}
