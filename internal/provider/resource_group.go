@@ -67,8 +67,8 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		MarkdownDescription: "A local Atlassian group of the organization (created by admins, not synced from an identity " +
 			"provider), managed through the Organizations API. Use it as the target of a `confluence_group_mapping` or as the " +
 			"principal of Confluence space permissions.\n\n" +
-			"The Organizations API cannot change a group once it exists, so changing `name` or `description` replaces the " +
-			"group: the new group starts without members, product access or space permissions. Groups synced from an identity " +
+			"~> The Organizations API cannot change a group once it exists, so changing `name` or `description` replaces the " +
+			"group: the new group starts without members, product access or space permissions.\n\nGroups synced from an identity " +
 			"provider cannot be imported here: manage them with `confluence_scim_group`. Atlassian refuses to delete default " +
 			"groups (such as `confluence-users`) and groups that grant admin access; revoke the admin role first, or stop " +
 			"managing a default group with a `removed` block.",

@@ -75,7 +75,7 @@ func (r *groupMappingResource) Schema(_ context.Context, _ resource.SchemaReques
 			"* **Mirrored mapping** (`target_group_id` set): the members of a local Atlassian group (see `confluence_group`) " +
 			"are kept equal to the SCIM group's members, for a Confluence group with a different name. The plan lists the " +
 			"accounts to add or remove in `member_account_ids`; members added to or removed from either group later show as drift.\n\n" +
-			"`product_access` is authoritative for the group's roles on the site: a role granted by hand shows as drift. " +
+			"~> `product_access` is authoritative for the group's roles on the site: a role granted by hand shows as drift. " +
 			"Destroying the mapping revokes the product access it manages and, in mirrored mode, removes the members it " +
 			"mirrored; it never deletes a group. Needs the SCIM API (to read the SCIM group), the Organizations API and `site_url`.",
 		Attributes: map[string]schema.Attribute{

@@ -67,7 +67,7 @@ func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		MarkdownDescription: "A group in the Atlassian SCIM directory, as an identity provider would push it. Once synced, the " +
 			"group appears in the organization as an externally managed group that `confluence_group_mapping` can connect to " +
 			"Confluence.\n\nThis resource does not manage members: use `confluence_scim_group_member` (additive) or " +
-			"`confluence_scim_group_members_exclusive` (authoritative). Destroying the group deletes it from the directory, " +
+			"`confluence_scim_group_members_exclusive` (authoritative).\n\n!> Destroying the group deletes it from the directory, " +
 			"the organization and the sites, so its members lose the access granted through it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

@@ -51,6 +51,8 @@ func (r *scimGroupMembersExclusiveResource) Schema(_ context.Context, _ resource
 			"plan compares `user_ids` with the group's actual members: a member added outside Terraform shows as drift and " +
 			"is removed on apply, and a listed user removed outside Terraform is added back. Creating the resource takes " +
 			"over the group as it is, adding the missing users and removing the unlisted ones.\n\n" +
+			"!> Creating this resource removes every member of the group that `user_ids` does not list; review the first " +
+			"plan, which names them.\n\n" +
 			"Destroying the resource only stops managing the membership: **nobody is removed from the group**. To empty " +
 			"the group, apply `user_ids = []` first.\n\n" +
 			fmt.Sprintf("A refresh reads the group once. Changes are SCIM PATCH requests, additions together and removals "+

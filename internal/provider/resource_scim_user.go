@@ -190,7 +190,7 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"(or links, by email) the user's managed account from it.\n\n" +
 			"Updates are SCIM `PATCH` requests carrying only the changed attributes, so attributes this configuration does " +
 			"not set are never wiped.\n\n" +
-			"**Destroying this resource deactivates the account; it does not delete it.** Atlassian treats SCIM `DELETE` " +
+			"!> **Destroying this resource deactivates the account; it does not delete it.** Atlassian treats SCIM `DELETE` " +
 			"as deactivation: the user loses product access and disappears from the SCIM API, and creating a user with the " +
 			"same user name later re-activates the same Atlassian account. To delete the account itself, use the Atlassian " +
 			"User management API or admin.atlassian.com.\n\n" +

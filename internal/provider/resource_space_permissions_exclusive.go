@@ -75,6 +75,8 @@ func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource
 			"found in the space that is not declared here (a contractor's direct grant, anonymous access, a leftover group) " +
 			"shows in the plan and is removed on apply. Classic grants (`permissions`) and space role assignments (`role_id`) " +
 			"are both covered, as the site's space role mode allows.\n\n" +
+			"!> Creating this resource removes every grant in the space that it does not declare; review the first plan, " +
+			"which lists them, or import the space first to start from what it holds.\n\n" +
 			"Additions are made before removals, `read/space` is granted first and removed last, the space's last administrator " +
 			"is never removed, and removing the provider account's own administration is refused unless `allow_self_lockout` " +
 			"is set. When some writes fail, the state records what was applied and the next apply finishes the job.\n\n" +

@@ -96,8 +96,8 @@ func (r *spacePrincipalPermissionsResource) Schema(_ context.Context, _ resource
 			"but that is not listed is removed on apply (and shows as drift in plan), while other principals are left " +
 			"alone. Creating the resource for a principal that already holds permissions takes them over.\n\n" +
 			"`read/space` is granted first and removed last, because every other permission depends on it and " +
-			"removing it removes all of the principal's permissions in the space. Destroying the resource removes all " +
-			"of the principal's permissions in the space.\n\n" +
+			"removing it removes all of the principal's permissions in the space.\n\n" +
+			"!> Destroying the resource removes all of the principal's permissions in the space.\n\n" +
 			"The plan refuses, before any change is made, a configuration that would leave the space without an " +
 			"administrator, or take the provider's own account's `administer/space` away (unless `allow_self_lockout`). " +
 			"Classic permissions are for sites in space role mode `PRE_ROLES` or `ROLES_TRANSITION`; on `ROLES` sites " +
