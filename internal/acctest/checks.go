@@ -61,7 +61,10 @@ func (f checkFunc) CheckState(ctx context.Context, _ statecheck.CheckStateReques
 }
 
 // ErrorCase is a configuration and the pattern (a regular expression) of the error it must fail with.
-type ErrorCase [2]string
+type ErrorCase struct {
+	Config string
+	Error  string
+}
 
 // ExpectErrors plans each case in a parallel subtest of its own and expects it to fail with its error: bad input
 // is refused at plan time (data sources are read during the plan too).
@@ -72,7 +75,7 @@ func ExpectErrors(t *testing.T, cases map[string]ErrorCase) {
 			t.Parallel()
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: c[0], PlanOnly: true, ExpectError: regexp.MustCompile(c[1])}},
+				Steps:                    []resource.TestStep{{Config: c.Config, PlanOnly: true, ExpectError: regexp.MustCompile(c.Error)}},
 			})
 		})
 	}

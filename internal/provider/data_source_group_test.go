@@ -126,13 +126,13 @@ func TestAccGroupDataSource_badInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string]acctest.ErrorCase{
-		"unknown name": {env.Config(`data "confluence_group" "x" { name = "platform team" }`), `(?s)Group not found.*"platform team"`},
-		"unknown id":   {env.Config(`data "confluence_group" "x" { id = "0b0e0e0e-0000-4000-8000-000000000000" }`), `(?s)Group not found.*0b0e0e0e`},
-		"no key":       {env.Config(`data "confluence_group" "x" {}`), `(?s)Exactly one of these attributes must be configured.*id.*name`},
-		"both keys":    {env.Config(`data "confluence_group" "x" {` + "\n" + `id = "a"` + "\n" + `name = "b"` + "\n}"), `(?s)Exactly one of these attributes`},
-		"empty name":   {env.Config(`data "confluence_group" "x" { name = "" }`), `(?s)name.*length`},
-		"no credential": {env.ProviderBlock([]string{"admin_api_key"}) + `data "confluence_group" "x" { name = "a" }`,
-			`(?s)Organizations API is not configured.*"admin_api_key"`},
+		"unknown name": {Config: env.Config(`data "confluence_group" "x" { name = "platform team" }`), Error: `(?s)Group not found.*"platform team"`},
+		"unknown id":   {Config: env.Config(`data "confluence_group" "x" { id = "0b0e0e0e-0000-4000-8000-000000000000" }`), Error: `(?s)Group not found.*0b0e0e0e`},
+		"no key":       {Config: env.Config(`data "confluence_group" "x" {}`), Error: `(?s)Exactly one of these attributes must be configured.*id.*name`},
+		"both keys":    {Config: env.Config(`data "confluence_group" "x" {` + "\n" + `id = "a"` + "\n" + `name = "b"` + "\n}"), Error: `(?s)Exactly one of these attributes`},
+		"empty name":   {Config: env.Config(`data "confluence_group" "x" { name = "" }`), Error: `(?s)name.*length`},
+		"no credential": {Config: env.ProviderBlock([]string{"admin_api_key"}) + `data "confluence_group" "x" { name = "a" }`,
+			Error: `(?s)Organizations API is not configured.*"admin_api_key"`},
 	}
 	acctest.ExpectErrors(t, cases)
 }

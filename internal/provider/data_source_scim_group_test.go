@@ -67,10 +67,10 @@ func TestAccSCIMGroupDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"unknown name": {env.Config(`data "confluence_scim_group" "x" { display_name = "nobody" }`), `(?s)SCIM group not found.*"nobody"`},
-		"unknown id":   {env.Config(`data "confluence_scim_group" "x" { id = "0b0e0e0e-0000-4000-8000-000000000000" }`), `(?s)SCIM group not found`},
-		"no key":       {env.Config(`data "confluence_scim_group" "x" {}`), `(?s)Exactly one of these attributes must be configured.*id.*display_name`},
-		"both keys":    {env.Config(`data "confluence_scim_group" "x" {` + "\n" + `id = "a"` + "\n" + `display_name = "b"` + "\n}"), `(?s)Exactly one of these attributes`},
+		"unknown name": {Config: env.Config(`data "confluence_scim_group" "x" { display_name = "nobody" }`), Error: `(?s)SCIM group not found.*"nobody"`},
+		"unknown id":   {Config: env.Config(`data "confluence_scim_group" "x" { id = "0b0e0e0e-0000-4000-8000-000000000000" }`), Error: `(?s)SCIM group not found`},
+		"no key":       {Config: env.Config(`data "confluence_scim_group" "x" {}`), Error: `(?s)Exactly one of these attributes must be configured.*id.*display_name`},
+		"both keys":    {Config: env.Config(`data "confluence_scim_group" "x" {` + "\n" + `id = "a"` + "\n" + `display_name = "b"` + "\n}"), Error: `(?s)Exactly one of these attributes`},
 	}
 	acctest.ExpectErrors(t, cases)
 }

@@ -109,14 +109,14 @@ func TestAccSCIMUserDataSource_errors(t *testing.T) {
 		ids = append(ids, u.ID)
 	}
 	cases := map[string]acctest.ErrorCase{
-		"no user name": {env.Config(`data "confluence_scim_user" "x" { user_name = "nobody@example.com" }`),
-			`(?s)SCIM user not found.*user name "nobody@example.com"`},
-		"no id": {env.Config(`data "confluence_scim_user" "x" { id = "0b7a5a1c-0000-4000-8000-000000000000" }`),
-			`(?s)SCIM user not found.*0b7a5a1c-0000-4000-8000-000000000000`},
-		"external id is case-exact": {env.Config(`data "confluence_scim_user" "x" { external_id = "SHARED-00U" }`),
-			`(?s)SCIM user not found.*external id "SHARED-00U"`},
-		"several": {env.Config(`data "confluence_scim_user" "x" { external_id = "shared-00u" }`),
-			`(?s)Several SCIM users match.*2\s+users\s+have\s+external\s+id\s+"shared-00u".*ann@example.com\s+\(` + ids[0] + `\),\s+bob@example.com\s+\(` + ids[1] + `\)`},
+		"no user name": {Config: env.Config(`data "confluence_scim_user" "x" { user_name = "nobody@example.com" }`),
+			Error: `(?s)SCIM user not found.*user name "nobody@example.com"`},
+		"no id": {Config: env.Config(`data "confluence_scim_user" "x" { id = "0b7a5a1c-0000-4000-8000-000000000000" }`),
+			Error: `(?s)SCIM user not found.*0b7a5a1c-0000-4000-8000-000000000000`},
+		"external id is case-exact": {Config: env.Config(`data "confluence_scim_user" "x" { external_id = "SHARED-00U" }`),
+			Error: `(?s)SCIM user not found.*external id "SHARED-00U"`},
+		"several": {Config: env.Config(`data "confluence_scim_user" "x" { external_id = "shared-00u" }`),
+			Error: `(?s)Several SCIM users match.*2\s+users\s+have\s+external\s+id\s+"shared-00u".*ann@example.com\s+\(` + ids[0] + `\),\s+bob@example.com\s+\(` + ids[1] + `\)`},
 	}
 	acctest.ExpectErrors(t, cases)
 }
@@ -125,15 +125,15 @@ func TestAccSCIMUserDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"no key": {env.Config(`data "confluence_scim_user" "x" {}`),
-			`(?s)Exactly one of these attributes must be configured.*id.*user_name.*external_id`},
-		"two keys": {env.Config(`data "confluence_scim_user" "x" {
+		"no key": {Config: env.Config(`data "confluence_scim_user" "x" {}`),
+			Error: `(?s)Exactly one of these attributes must be configured.*id.*user_name.*external_id`},
+		"two keys": {Config: env.Config(`data "confluence_scim_user" "x" {
   id        = "abc"
   user_name = "jane@example.com"
-}`), `(?s)Exactly one of these attributes must be configured`},
-		"empty user name": {env.Config(`data "confluence_scim_user" "x" { user_name = "" }`), `(?s)user_name.*length must be at least 1`},
-		"no credential": {env.ProviderBlock([]string{"scim_directory_url"}) + `data "confluence_scim_user" "x" { user_name = "jane@example.com" }`,
-			`(?s)SCIM API is not configured.*"scim_directory_url".*ATLASSIAN_SCIM_DIRECTORY_URL`},
+}`), Error: `(?s)Exactly one of these attributes must be configured`},
+		"empty user name": {Config: env.Config(`data "confluence_scim_user" "x" { user_name = "" }`), Error: `(?s)user_name.*length must be at least 1`},
+		"no credential": {Config: env.ProviderBlock([]string{"scim_directory_url"}) + `data "confluence_scim_user" "x" { user_name = "jane@example.com" }`,
+			Error: `(?s)SCIM API is not configured.*"scim_directory_url".*ATLASSIAN_SCIM_DIRECTORY_URL`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: nothing reached the API
 		if stats := env.Emulator.Stats(); len(stats) != 0 {

@@ -39,28 +39,14 @@ func roleAssignmentCheck(typ, id, roleID string) knownvalue.Check {
 	})
 }
 
-// spaceRoleIDs maps the names of the site's space roles to their ids.
-func spaceRoleIDs(t *testing.T, env *acctest.Env) map[string]string {
-	t.Helper()
-	roles, err := ppClient(t, env).ListSpaceRoles(t.Context(), confluence.SpaceRoleFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range roles {
-		out[r.Name] = r.ID
-	}
-	return out
-}
-
 // Pages of one entry: the whole table is read, whatever the number of pages.
 func TestAccSpacePermissionsDataSource(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{PageSize: 1})
 	me := env.Creds.AdminAccountID
 	users := ppSeededGroup(t, env, "confluence-users")
-	roles := spaceRoleIDs(t, env)
-	ppAddByHand(t, env, "OPS", confluence.Principal{Type: confluence.PrincipalAnonymous}, "read/space", "create/comment")
+	roles := env.SpaceRoleIDs(t)
+	env.GrantByHand(t, "OPS", confluence.Principal{Type: confluence.PrincipalAnonymous}, "read/space", "create/comment")
 	// Only the Confluence credential is given: the data source needs no other.
 	config := env.ProviderBlock([]string{"scim_api_key", "scim_directory_url", "admin_api_key", "organization_id"}) + `
 data "confluence_space_permissions" "eng" {
@@ -135,10 +121,10 @@ func TestAccSpacePermissionsDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"unknown space": {env.Config(`data "confluence_space_permissions" "x" { space_key = "NOPE" }`), `(?s)Space not found.*"NOPE"`},
-		"invalid key":   {env.Config(`data "confluence_space_permissions" "x" { space_key = "ENG OPS" }`), `(?s)space_key.*must be a space key`},
-		"no credential": {env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space_permissions" "x" { space_key = "ENG" }`,
-			`(?s)Confluence REST API is not configured`},
+		"unknown space": {Config: env.Config(`data "confluence_space_permissions" "x" { space_key = "NOPE" }`), Error: `(?s)Space not found.*"NOPE"`},
+		"invalid key":   {Config: env.Config(`data "confluence_space_permissions" "x" { space_key = "ENG OPS" }`), Error: `(?s)space_key.*must be a space key`},
+		"no credential": {Config: env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space_permissions" "x" { space_key = "ENG" }`,
+			Error: `(?s)Confluence REST API is not configured`},
 	}
 	acctest.ExpectErrors(t, cases)
 }

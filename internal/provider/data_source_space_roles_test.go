@@ -34,7 +34,7 @@ func TestAccSpaceRolesDataSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := systemRoleIDs(t, env)
+	ids := env.SpaceRoleIDs(t)
 	config := env.Config(`
 data "confluence_space_roles" "all" {}
 
@@ -65,7 +65,7 @@ data "confluence_space_roles" "docs" {
 						"name":        knownvalue.StringExact("Viewer"),
 						"type":        knownvalue.StringExact("SYSTEM"),
 						"description": knownvalue.StringExact("View content"),
-						"permissions": stringSetExact("read/space"),
+						"permissions": acctest.StringSet("read/space"),
 					})),
 				statecheck.ExpectKnownValue("data.confluence_space_roles.custom", tfjsonpath.New("roles"),
 					knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -73,7 +73,7 @@ data "confluence_space_roles" "docs" {
 						"name":        knownvalue.StringExact("Reviewers"),
 						"type":        knownvalue.StringExact("CUSTOM"),
 						"description": knownvalue.StringExact("Read and comment"),
-						"permissions": stringSetExact("read/space", "create/comment"),
+						"permissions": acctest.StringSet("read/space", "create/comment"),
 					})})),
 				// DOCS is seeded with the admin account as Admin and confluence-users as Viewer.
 				statecheck.ExpectKnownValue("data.confluence_space_roles.docs", tfjsonpath.New("roles"), roleNames("Admin", "Viewer")),
@@ -88,7 +88,7 @@ data "confluence_space_roles" "docs" {
 				statecheck.ExpectKnownValue("data.confluence_space_roles.all", tfjsonpath.New("permissions").AtSliceIndex(1),
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"id":                      knownvalue.StringExact("create/page"),
-						"required_permission_ids": stringSetExact("read/space"),
+						"required_permission_ids": acctest.StringSet("read/space"),
 					})),
 			},
 		}},
@@ -99,11 +99,11 @@ func TestAccSpaceRolesDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"type":          {env.Config(`data "confluence_space_roles" "x" { type = "system" }`), `(?s)type.*value must be one of.*"SYSTEM".*"CUSTOM"`},
-		"space key":     {env.Config(`data "confluence_space_roles" "x" { space_key = "DO-CS" }`), `(?s)space_key.*must be a space key`},
-		"missing space": {env.Config(`data "confluence_space_roles" "x" { space_key = "NOPE" }`), wrapped(`(?s)Space not found.*No space with key "NOPE" exists`)},
-		"no credential": {env.ProviderBlock([]string{"api_token"}) + `data "confluence_space_roles" "x" {}`,
-			`(?s)Confluence REST API is not configured.*"api_token".*CONFLUENCE_API_TOKEN`},
+		"type":          {Config: env.Config(`data "confluence_space_roles" "x" { type = "system" }`), Error: `(?s)type.*value must be one of.*"SYSTEM".*"CUSTOM"`},
+		"space key":     {Config: env.Config(`data "confluence_space_roles" "x" { space_key = "DO-CS" }`), Error: `(?s)space_key.*must be a space key`},
+		"missing space": {Config: env.Config(`data "confluence_space_roles" "x" { space_key = "NOPE" }`), Error: wrapped(`(?s)Space not found.*No space with key "NOPE" exists`)},
+		"no credential": {Config: env.ProviderBlock([]string{"api_token"}) + `data "confluence_space_roles" "x" {}`,
+			Error: `(?s)Confluence REST API is not configured.*"api_token".*CONFLUENCE_API_TOKEN`},
 	}
 	acctest.ExpectErrors(t, cases)
 }

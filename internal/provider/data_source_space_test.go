@@ -67,10 +67,10 @@ func TestAccSpaceDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"unknown key": {env.Config(`data "confluence_space" "x" { key = "NOPE" }`), `(?s)Space not found.*"NOPE"`},
-		"invalid key": {env.Config(`data "confluence_space" "x" { key = "ENG OPS" }`), `(?s)key.*must be a space key`},
-		"no credential": {env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space" "x" { key = "ENG" }`,
-			`(?s)Confluence REST API is not configured.*"email".*CONFLUENCE_EMAIL.*"api_token".*CONFLUENCE_API_TOKEN`},
+		"unknown key": {Config: env.Config(`data "confluence_space" "x" { key = "NOPE" }`), Error: `(?s)Space not found.*"NOPE"`},
+		"invalid key": {Config: env.Config(`data "confluence_space" "x" { key = "ENG OPS" }`), Error: `(?s)key.*must be a space key`},
+		"no credential": {Config: env.ProviderBlock([]string{"email", "api_token"}) + `data "confluence_space" "x" { key = "ENG" }`,
+			Error: `(?s)Confluence REST API is not configured.*"email".*CONFLUENCE_EMAIL.*"api_token".*CONFLUENCE_API_TOKEN`},
 	}
 	acctest.ExpectErrors(t, cases)
 }

@@ -112,15 +112,15 @@ func TestAccUserDataSource_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"unknown email": {env.Config(`data "confluence_user" "x" { email = "nobody@example.com" }`),
-			`(?s)User not found.*email "nobody@example.com"`},
-		"unknown account": {env.Config(`data "confluence_user" "x" { account_id = "557058:00000000-0000-4000-8000-000000000000" }`),
-			`(?s)User not found.*account id`},
-		"no key":      {env.Config(`data "confluence_user" "x" {}`), `(?s)Exactly one of these attributes must be configured.*email.*account_id`},
-		"both keys":   {env.Config(`data "confluence_user" "x" {` + "\n" + `email = "a"` + "\n" + `account_id = "b"` + "\n}"), `(?s)Exactly one of these attributes`},
-		"empty email": {env.Config(`data "confluence_user" "x" { email = "" }`), `(?s)email.*length`},
-		"no credential": {env.ProviderBlock([]string{"organization_id"}) + `data "confluence_user" "x" { email = "a@example.com" }`,
-			`(?s)Organizations API is not configured.*"organization_id"`},
+		"unknown email": {Config: env.Config(`data "confluence_user" "x" { email = "nobody@example.com" }`),
+			Error: `(?s)User not found.*email "nobody@example.com"`},
+		"unknown account": {Config: env.Config(`data "confluence_user" "x" { account_id = "557058:00000000-0000-4000-8000-000000000000" }`),
+			Error: `(?s)User not found.*account id`},
+		"no key":      {Config: env.Config(`data "confluence_user" "x" {}`), Error: `(?s)Exactly one of these attributes must be configured.*email.*account_id`},
+		"both keys":   {Config: env.Config(`data "confluence_user" "x" {` + "\n" + `email = "a"` + "\n" + `account_id = "b"` + "\n}"), Error: `(?s)Exactly one of these attributes`},
+		"empty email": {Config: env.Config(`data "confluence_user" "x" { email = "" }`), Error: `(?s)email.*length`},
+		"no credential": {Config: env.ProviderBlock([]string{"organization_id"}) + `data "confluence_user" "x" { email = "a@example.com" }`,
+			Error: `(?s)Organizations API is not configured.*"organization_id"`},
 	}
 	acctest.ExpectErrors(t, cases)
 }

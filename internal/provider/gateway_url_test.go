@@ -29,9 +29,9 @@ func gatewayProvider(env *acctest.Env, cloudID string) string {
 func TestAccGatewaySiteURL_spacePrincipalPermissions(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{PageSize: 1})
-	gid := ppNewGroup(t, env, "gateway-team")
+	gid := env.NewGroup(t, "gateway-team")
 	group := confluence.Principal{Type: confluence.PrincipalGroup, ID: gid}
-	body := ppBody("ENG", "group", gid, []string{"read/space", "create/page"})
+	body := principalPermissionsBody("ENG", "group", gid, []string{"read/space", "create/page"})
 	config := gatewayProvider(env, env.Creds.CloudID) + "\n" + body
 
 	resource.UnitTest(t, resource.TestCase{

@@ -100,7 +100,7 @@ func adminGrant(env *acctest.Env) grant {
 func TestAccGuard_twoExclusiveSpaceTables(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	team := newGroup(t, env, "eng-team")
+	team := env.NewGroup(t, "eng-team")
 	teamGrant := grant{typ: "group", id: team, perms: []string{"read/space", "create/page"}}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -118,8 +118,8 @@ func TestAccGuard_twoExclusiveSpaceTables(t *testing.T) {
 func TestAccGuard_exclusiveBesidePrincipalPermissions(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	team := newGroup(t, env, "eng-team")
-	readers := newGroup(t, env, "eng-readers")
+	team := env.NewGroup(t, "eng-team")
+	readers := env.NewGroup(t, "eng-readers")
 	table := func(extra string) string {
 		return guardExclusiveBlock("table", "ENG", extra, adminGrant(env),
 			grant{typ: "group", id: team, perms: []string{"read/space", "create/page"}})
@@ -147,8 +147,8 @@ func TestAccGuard_exclusiveBesidePrincipalPermissions(t *testing.T) {
 func TestAccGuard_exclusiveBesideRoleAssignment(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	roles := systemRoleIDs(t, env)
-	writers := newGroup(t, env, "doc-writers")
+	roles := env.SpaceRoleIDs(t)
+	writers := env.NewGroup(t, "doc-writers")
 	table := func(extra string) string {
 		return guardExclusiveBlock("table", "DOCS", extra, grant{typ: "user", id: env.Creds.AdminAccountID, role: roles["Admin"]})
 	}
@@ -218,7 +218,7 @@ func TestAccGuard_exclusiveBesideGroupMember(t *testing.T) {
 func TestAccGuard_fightWithAppliedTable(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	readers := newGroup(t, env, "eng-readers")
+	readers := env.NewGroup(t, "eng-readers")
 	table := guardExclusiveBlock("table", "ENG", "", adminGrant(env))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -239,8 +239,8 @@ func TestAccGuard_fightWithAppliedTable(t *testing.T) {
 func TestAccGuard_noFight(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	team := newGroup(t, env, "eng-team")
-	readers := newGroup(t, env, "eng-readers")
+	team := env.NewGroup(t, "eng-team")
+	readers := env.NewGroup(t, "eng-readers")
 	groupA, usersA := scimMemberFixture(t, env.SCIM(t), "group-a", 2)
 	groupB, usersB := scimMemberFixture(t, env.SCIM(t), "group-b", 1)
 	groupC, usersC := scimMemberFixture(t, env.SCIM(t), "group-c", 1)
@@ -281,7 +281,7 @@ func TestAccGuard_noFight(t *testing.T) {
 func TestAccGuard_replacementIsNotAFight(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	team := newGroup(t, env, "eng-team")
+	team := env.NewGroup(t, "eng-team")
 	groupA, usersA := scimMemberFixture(t, env.SCIM(t), "group-a", 1)
 	groupB, usersB := scimMemberFixture(t, env.SCIM(t), "group-b", 2)
 	me := env.Creds.AdminAccountID
@@ -346,7 +346,7 @@ resource "confluence_scim_group_member" "extra" {
 func TestAccGuard_destroyIsNotAFight(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	team := newGroup(t, env, "eng-team")
+	team := env.NewGroup(t, "eng-team")
 	groupID, users := scimMemberFixture(t, env.SCIM(t), "engineering", 1)
 	me := env.Creds.AdminAccountID
 	resource.UnitTest(t, resource.TestCase{

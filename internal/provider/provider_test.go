@@ -101,14 +101,14 @@ func TestAccProvider_unreachableHost(t *testing.T) {
 	// resource's own.
 	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
 		"refused site_url": {
-			env.ProviderBlock([]string{"site_url", "organization_id", "admin_api_key"}, `site_url = "http://`+closed+`"`, "max_retries = 10") +
+			Config: env.ProviderBlock([]string{"site_url", "organization_id", "admin_api_key"}, `site_url = "http://`+closed+`"`, "max_retries = 10") +
 				`data "confluence_space" "eng" { key = "ENG" }`,
-			wrapped(`(?s)` + regexp.QuoteMeta(closed) + ` refused the connection.*Check site_url \(CONFLUENCE_SITE_URL\)`),
+			Error: wrapped(`(?s)` + regexp.QuoteMeta(closed) + ` refused the connection.*Check site_url \(CONFLUENCE_SITE_URL\)`),
 		},
 		"unresolvable scim_directory_url": {
-			env.ProviderBlock([]string{"scim_directory_url", "organization_id", "admin_api_key"}, `scim_directory_url = "https://nonexistent.invalid/scim/directory/d1"`, "max_retries = 10") +
+			Config: env.ProviderBlock([]string{"scim_directory_url", "organization_id", "admin_api_key"}, `scim_directory_url = "https://nonexistent.invalid/scim/directory/d1"`, "max_retries = 10") +
 				`data "confluence_scim_user" "u" { user_name = "someone@example.com" }`,
-			wrapped(`(?s)host nonexistent.invalid does not exist.*Check scim_directory_url \(ATLASSIAN_SCIM_DIRECTORY_URL\)`),
+			Error: wrapped(`(?s)host nonexistent.invalid does not exist.*Check scim_directory_url \(ATLASSIAN_SCIM_DIRECTORY_URL\)`),
 		},
 	})
 }
@@ -123,12 +123,12 @@ func TestAccProvider_retriesExhausted(t *testing.T) {
 		{Route: spaces, Nth: 1, Status: 429}, {Route: spaces, Nth: 2, Status: 429},
 	}})
 	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
-		"503": {unavailable.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 1") + body,
-			wrapped(`(?s)service stayed unavailable \(503\) after 2 attempts`)},
-		"503 without retries": {unavailable.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 0") + body,
-			wrapped(`(?s)service stayed unavailable \(503\) after 1 attempt\.`)},
-		"429": {limited.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 1") + body,
-			wrapped(`(?s)API kept asking to slow down \(429\) after 2 attempts`)},
+		"503": {Config: unavailable.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 1") + body,
+			Error: wrapped(`(?s)service stayed unavailable \(503\) after 2 attempts`)},
+		"503 without retries": {Config: unavailable.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 0") + body,
+			Error: wrapped(`(?s)service stayed unavailable \(503\) after 1 attempt\.`)},
+		"429": {Config: limited.ProviderBlock([]string{"organization_id", "admin_api_key"}, "max_retries = 1") + body,
+			Error: wrapped(`(?s)API kept asking to slow down \(429\) after 2 attempts`)},
 	})
 }
 

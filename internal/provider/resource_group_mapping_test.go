@@ -402,16 +402,16 @@ func TestAccGroupMapping_badInput(t *testing.T) {
 		return "resource \"confluence_group_mapping\" \"this\" {\n" + args + "\n}\n"
 	}
 	cases := map[string]acctest.ErrorCase{
-		"unknown role": {env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `product_access = ["atlassian/superuser"]`)),
-			`(?s)product_access.*value must be one of.*atlassian/user.*atlassian/admin`},
-		"synced target": {env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "` + syncedOrg.ID + `"`)),
-			`(?s)Target group is synced from an identity provider.*Leave\s+target_group_id unset`},
-		"missing target": {env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "00000000-0000-4000-8000-000000000000"`)),
-			`(?s)Target group not found`},
-		"no admin credential": {env.ProviderBlock([]string{"admin_api_key"}) + mapping(`scim_group_id = "`+synced.ID+`"`),
-			`(?s)Organizations API is not configured.*"admin_api_key".*ATLASSIAN_ADMIN_API_KEY`},
-		"no site": {env.ProviderBlock([]string{"site_url"}) + mapping(`scim_group_id = "`+synced.ID+`"`),
-			`(?s)Confluence site is not configured.*"site_url".*CONFLUENCE_SITE_URL`},
+		"unknown role": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `product_access = ["atlassian/superuser"]`)),
+			Error: `(?s)product_access.*value must be one of.*atlassian/user.*atlassian/admin`},
+		"synced target": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "` + syncedOrg.ID + `"`)),
+			Error: `(?s)Target group is synced from an identity provider.*Leave\s+target_group_id unset`},
+		"missing target": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "00000000-0000-4000-8000-000000000000"`)),
+			Error: `(?s)Target group not found`},
+		"no admin credential": {Config: env.ProviderBlock([]string{"admin_api_key"}) + mapping(`scim_group_id = "`+synced.ID+`"`),
+			Error: `(?s)Organizations API is not configured.*"admin_api_key".*ATLASSIAN_ADMIN_API_KEY`},
+		"no site": {Config: env.ProviderBlock([]string{"site_url"}) + mapping(`scim_group_id = "`+synced.ID+`"`),
+			Error: `(?s)Confluence site is not configured.*"site_url".*CONFLUENCE_SITE_URL`},
 	}
 	acctest.ExpectErrors(t, cases)
 	t.Run("import id", func(t *testing.T) {

@@ -440,14 +440,14 @@ func TestAccGroup_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"empty name":        {orgGroupConfig(env, "", ""), `(?s)Invalid name.*must not be empty`},
-		"blank name":        {orgGroupConfig(env, "   ", ""), `(?s)Invalid name.*must not be empty`},
-		"padded name":       {orgGroupConfig(env, " eng ", ""), `(?s)Invalid name.*must not start or end with spaces`},
-		"empty description": {env.Config("resource \"confluence_group\" \"eng\" {\n  name = \"x\"\n  description = \"\"\n}\n"), `(?s)description.*length`},
-		"no organization": {env.ProviderBlock([]string{"organization_id"}) + `resource "confluence_group" "eng" { name = "x" }`,
-			`(?s)Organizations API is not configured.*"organization_id".*ATLASSIAN_ORGANIZATION_ID`},
-		"no admin key": {env.ProviderBlock([]string{"admin_api_key"}) + `resource "confluence_group" "eng" { name = "x" }`,
-			`(?s)Organizations API is not configured.*"admin_api_key".*ATLASSIAN_ADMIN_API_KEY`},
+		"empty name":        {Config: orgGroupConfig(env, "", ""), Error: `(?s)Invalid name.*must not be empty`},
+		"blank name":        {Config: orgGroupConfig(env, "   ", ""), Error: `(?s)Invalid name.*must not be empty`},
+		"padded name":       {Config: orgGroupConfig(env, " eng ", ""), Error: `(?s)Invalid name.*must not start or end with spaces`},
+		"empty description": {Config: env.Config("resource \"confluence_group\" \"eng\" {\n  name = \"x\"\n  description = \"\"\n}\n"), Error: `(?s)description.*length`},
+		"no organization": {Config: env.ProviderBlock([]string{"organization_id"}) + `resource "confluence_group" "eng" { name = "x" }`,
+			Error: `(?s)Organizations API is not configured.*"organization_id".*ATLASSIAN_ORGANIZATION_ID`},
+		"no admin key": {Config: env.ProviderBlock([]string{"admin_api_key"}) + `resource "confluence_group" "eng" { name = "x" }`,
+			Error: `(?s)Organizations API is not configured.*"admin_api_key".*ATLASSIAN_ADMIN_API_KEY`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
 		if stats := env.Emulator.Stats(); len(stats) != 0 {

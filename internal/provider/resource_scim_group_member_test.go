@@ -361,13 +361,13 @@ func TestAccSCIMGroupMember_badInput(t *testing.T) {
 		return fmt.Sprintf("resource \"confluence_scim_group_member\" \"m\" {\n  group_id = %q\n  user_id  = %q\n}\n", group, user)
 	}
 	cases := map[string]acctest.ErrorCase{
-		"empty group":     {env.Config(member("", "u1")), `(?s)Invalid group_id.*SCIM id.*not\s+an\s+empty\s+string`},
-		"empty user":      {env.Config(member("g1", "")), `(?s)Invalid user_id.*SCIM id.*not\s+an\s+empty\s+string`},
-		"slash in user":   {env.Config(member("g1", "u1/u2")), `(?s)Invalid user_id.*never\s+contains\s+"/"`},
-		"slash in group":  {env.Config(member("g1/x", "u1")), `(?s)Invalid group_id.*never\s+contains\s+"/"`},
-		"spaces in group": {env.Config(member(" g1", "u1")), `(?s)Invalid group_id.*without\s+leading\s+or\s+trailing\s+spaces`},
-		"no credential": {env.ProviderBlock([]string{"scim_directory_url"}) + member("g1", "u1"),
-			`(?s)SCIM API is not configured.*"scim_directory_url".*ATLASSIAN_SCIM_DIRECTORY_URL`},
+		"empty group":     {Config: env.Config(member("", "u1")), Error: `(?s)Invalid group_id.*SCIM id.*not\s+an\s+empty\s+string`},
+		"empty user":      {Config: env.Config(member("g1", "")), Error: `(?s)Invalid user_id.*SCIM id.*not\s+an\s+empty\s+string`},
+		"slash in user":   {Config: env.Config(member("g1", "u1/u2")), Error: `(?s)Invalid user_id.*never\s+contains\s+"/"`},
+		"slash in group":  {Config: env.Config(member("g1/x", "u1")), Error: `(?s)Invalid group_id.*never\s+contains\s+"/"`},
+		"spaces in group": {Config: env.Config(member(" g1", "u1")), Error: `(?s)Invalid group_id.*without\s+leading\s+or\s+trailing\s+spaces`},
+		"no credential": {Config: env.ProviderBlock([]string{"scim_directory_url"}) + member("g1", "u1"),
+			Error: `(?s)SCIM API is not configured.*"scim_directory_url".*ATLASSIAN_SCIM_DIRECTORY_URL`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
 		if stats := env.Emulator.Stats(); len(stats) != 0 {

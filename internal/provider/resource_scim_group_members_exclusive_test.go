@@ -20,7 +20,7 @@ import (
 
 const scimExclusiveAddr = "confluence_scim_group_members_exclusive.m"
 
-func scimExclusiveConfig(env *acctest.Env, groupID string, userIDs ...string) string {
+func scimMembersExclusiveConfig(env *acctest.Env, groupID string, userIDs ...string) string {
 	quoted := make([]string, len(userIDs))
 	for i, id := range userIDs {
 		quoted[i] = fmt.Sprintf("%q", id)
@@ -60,7 +60,7 @@ func TestAccSCIMGroupMembersExclusive_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
 			{ // create takes the group over: adds u1, removes the unlisted u3, keeps u0
-				Config: scimExclusiveConfig(env, groupID, u[0], u[1]),
+				Config: scimMembersExclusiveConfig(env, groupID, u[0], u[1]),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scimExclusiveAddr, tfjsonpath.New("group_id"), knownvalue.StringExact(groupID)),
 					statecheck.ExpectKnownValue(scimExclusiveAddr, tfjsonpath.New("user_ids"), scimUserIDsExactly(u[0], u[1])),
@@ -68,7 +68,7 @@ func TestAccSCIMGroupMembersExclusive_lifecycle(t *testing.T) {
 				},
 			},
 			{ // nothing to do on a second plan
-				Config:           scimExclusiveConfig(env, groupID, u[0], u[1]),
+				Config:           scimMembersExclusiveConfig(env, groupID, u[0], u[1]),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{ // import by group id fills user_ids
@@ -79,7 +79,7 @@ func TestAccSCIMGroupMembersExclusive_lifecycle(t *testing.T) {
 				ImportStateVerifyIdentifierAttribute: "group_id",
 			},
 			{ // in-place update: u0 leaves, u2 joins
-				Config: scimExclusiveConfig(env, groupID, u[1], u[2]),
+				Config: scimMembersExclusiveConfig(env, groupID, u[1], u[2]),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -94,7 +94,7 @@ func TestAccSCIMGroupMembersExclusive_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: scimExclusiveConfig(env, groupID, u[1], u[2]),
+				Config: scimMembersExclusiveConfig(env, groupID, u[1], u[2]),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(scimExclusiveAddr, tfjsonpath.New("user_ids"), scimUserIDsExactly(u[1], u[2])),
@@ -107,14 +107,14 @@ func TestAccSCIMGroupMembersExclusive_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: scimExclusiveConfig(env, groupID, u[1], u[2]),
+				Config: scimMembersExclusiveConfig(env, groupID, u[1], u[2]),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{members(u[1], u[2])},
 			},
 			{ // an empty set removes every member
-				Config: scimExclusiveConfig(env, groupID),
+				Config: scimMembersExclusiveConfig(env, groupID),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -129,7 +129,7 @@ func TestAccSCIMGroupMembersExclusive_lifecycle(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: scimExclusiveConfig(env, groupID),
+				Config: scimMembersExclusiveConfig(env, groupID),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -187,7 +187,7 @@ func TestAccSCIMGroupMembersExclusive_destroyRemovesNobody(t *testing.T) {
 		CheckDestroy:             func(*terraform.State) error { return members(context.Background()) },
 		Steps: []resource.TestStep{
 			{
-				Config:            scimExclusiveConfig(env, groupID, u...),
+				Config:            scimMembersExclusiveConfig(env, groupID, u...),
 				ConfigStateChecks: []statecheck.StateCheck{acctest.CheckAPI(members)},
 			},
 			{ // removed from the configuration: planned as a destroy, and the members stay
@@ -212,21 +212,21 @@ func TestAccSCIMGroupMembersExclusive_changedOutsideTerraform(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: scimExclusiveConfig(env, groupID, u...)},
+			{Config: scimMembersExclusiveConfig(env, groupID, u...)},
 			{ // deactivation removes u1 from the group: drift, and re-adding is refused with the user named
 				PreConfig: func() {
 					if err := api.DeleteUser(ctx, u[1]); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config: scimExclusiveConfig(env, groupID, u...),
+				Config: scimMembersExclusiveConfig(env, groupID, u...),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionUpdate),
 				}},
 				ExpectError: regexp.MustCompile(`(?s)SCIM user not found.*deactivated.*` + u[1]),
 			},
 			{ // the user is dropped from the configuration: the group matches again
-				Config: scimExclusiveConfig(env, groupID, u[0]),
+				Config: scimMembersExclusiveConfig(env, groupID, u[0]),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(scimExclusiveAddr, tfjsonpath.New("user_ids"), scimUserIDsExactly(u[0])),
 					acctest.CheckAPI(func(ctx context.Context) error { return expectSCIMMembers(ctx, api, groupID, u[0]) }),
@@ -238,7 +238,7 @@ func TestAccSCIMGroupMembersExclusive_changedOutsideTerraform(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: scimExclusiveConfig(env, groupID, u[0]),
+				Config: scimMembersExclusiveConfig(env, groupID, u[0]),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(scimExclusiveAddr, plancheck.ResourceActionCreate),
 				}},
@@ -259,7 +259,7 @@ func TestAccSCIMGroupMembersExclusive_200Members(t *testing.T) {
 	if err := api.AddMembers(context.Background(), groupID, unlisted...); err != nil {
 		t.Fatal(err)
 	}
-	config := scimExclusiveConfig(env, groupID, listed...)
+	config := scimMembersExclusiveConfig(env, groupID, listed...)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -289,16 +289,16 @@ func TestAccSCIMGroupMembersExclusive_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"empty group":    {scimExclusiveConfig(env, "", "u1"), `(?s)Invalid group_id.*not\s+an\s+empty\s+string`},
-		"slash in group": {scimExclusiveConfig(env, "g1/u1", "u1"), `(?s)Invalid group_id.*never\s+contains\s+"/"`},
-		"empty user id":  {scimExclusiveConfig(env, "g1", "u1", ""), `(?s)Invalid user_ids.*not\s+an\s+empty\s+string`},
-		"spaces user id": {scimExclusiveConfig(env, "g1", "u1 "), `(?s)Invalid user_ids.*without\s+leading\s+or\s+trailing\s+spaces`},
-		"missing user_ids": {env.Config("resource \"confluence_scim_group_members_exclusive\" \"m\" {\n  group_id = \"g1\"\n}\n"),
-			`(?s)"user_ids" is\s+required`},
-		"no credential": {env.ProviderBlock([]string{"scim_api_key"}) + `resource "confluence_scim_group_members_exclusive" "m" {
+		"empty group":    {Config: scimMembersExclusiveConfig(env, "", "u1"), Error: `(?s)Invalid group_id.*not\s+an\s+empty\s+string`},
+		"slash in group": {Config: scimMembersExclusiveConfig(env, "g1/u1", "u1"), Error: `(?s)Invalid group_id.*never\s+contains\s+"/"`},
+		"empty user id":  {Config: scimMembersExclusiveConfig(env, "g1", "u1", ""), Error: `(?s)Invalid user_ids.*not\s+an\s+empty\s+string`},
+		"spaces user id": {Config: scimMembersExclusiveConfig(env, "g1", "u1 "), Error: `(?s)Invalid user_ids.*without\s+leading\s+or\s+trailing\s+spaces`},
+		"missing user_ids": {Config: env.Config("resource \"confluence_scim_group_members_exclusive\" \"m\" {\n  group_id = \"g1\"\n}\n"),
+			Error: `(?s)"user_ids" is\s+required`},
+		"no credential": {Config: env.ProviderBlock([]string{"scim_api_key"}) + `resource "confluence_scim_group_members_exclusive" "m" {
   group_id = "g1"
   user_ids = []
-}`, `(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
+}`, Error: `(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
 		if stats := env.Emulator.Stats(); len(stats) != 0 {
@@ -312,7 +312,7 @@ func TestAccSCIMGroupMembersExclusive_badInput(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:        scimExclusiveConfig(env, "g1"),
+					Config:        scimMembersExclusiveConfig(env, "g1"),
 					ResourceName:  scimExclusiveAddr,
 					ImportState:   true,
 					ImportStateId: id,

@@ -155,12 +155,12 @@ func TestAccSCIMGroup_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"built-in name":  {scimGroupConfig(env, "confluence-users", ""), `(?s)built-in group name.*never.*syncs`},
-		"built-in case":  {scimGroupConfig(env, "Site-Admins", ""), `(?s)built-in group name`},
-		"empty name":     {scimGroupConfig(env, "", ""), `(?s)display_name.*length`},
-		"empty external": {env.Config("resource \"confluence_scim_group\" \"eng\" {\n  display_name = \"x\"\n  external_id  = \"\"\n}\n"), `(?s)external_id.*length`},
-		"no credential": {env.ProviderBlock([]string{"scim_api_key"}) + `resource "confluence_scim_group" "eng" { display_name = "x" }`,
-			`(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
+		"built-in name":  {Config: scimGroupConfig(env, "confluence-users", ""), Error: `(?s)built-in group name.*never.*syncs`},
+		"built-in case":  {Config: scimGroupConfig(env, "Site-Admins", ""), Error: `(?s)built-in group name`},
+		"empty name":     {Config: scimGroupConfig(env, "", ""), Error: `(?s)display_name.*length`},
+		"empty external": {Config: env.Config("resource \"confluence_scim_group\" \"eng\" {\n  display_name = \"x\"\n  external_id  = \"\"\n}\n"), Error: `(?s)external_id.*length`},
+		"no credential": {Config: env.ProviderBlock([]string{"scim_api_key"}) + `resource "confluence_scim_group" "eng" { display_name = "x" }`,
+			Error: `(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
 		if stats := env.Emulator.Stats(); len(stats) != 0 {

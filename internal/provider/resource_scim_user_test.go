@@ -495,10 +495,10 @@ func TestAccSCIMUser_existingUserIsAnImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string]acctest.ErrorCase{
-		"same user name in another case": {scimUserConfig(env, janeBase...),
-			`(?s)user_name.*already exists.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byName.ID) + `.*import \{`},
-		"same external id": {scimUserConfig(env, `user_name = "kenneth@example.com"`, `email = "kenneth@example.com"`, `external_id = "00u-ken"`),
-			`(?s)external_id.*"00u-ken" already belongs.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byExternal.ID)},
+		"same user name in another case": {Config: scimUserConfig(env, janeBase...),
+			Error: `(?s)user_name.*already exists.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byName.ID) + `.*import \{`},
+		"same external id": {Config: scimUserConfig(env, `user_name = "kenneth@example.com"`, `email = "kenneth@example.com"`, `external_id = "00u-ken"`),
+			Error: `(?s)external_id.*"00u-ken" already belongs.*terraform import confluence_scim_user.<name> ` + regexp.QuoteMeta(byExternal.ID)},
 	}
 	acctest.ExpectErrors(t, cases)
 }
@@ -527,17 +527,17 @@ func TestAccSCIMUser_badInput(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	cases := map[string]acctest.ErrorCase{
-		"empty user name":    {scimUserConfig(env, `user_name = ""`, `email = "a@example.com"`), `(?s)user_name.*length must be at least 1`},
-		"user name leading":  {scimUserConfig(env, `user_name = " a@example.com"`, `email = "a@example.com"`), `(?s)Invalid user_name.*must not start or end with spaces`},
-		"user name trailing": {scimUserConfig(env, `user_name = "a@example.com\t"`, `email = "a@example.com"`), `(?s)Invalid user_name.*must not start or end with spaces`},
-		"empty email":        {scimUserConfig(env, `user_name = "a"`, `email = ""`), `(?s)email.*not an email address.*jane.doe@example.com`},
-		"email shape":        {scimUserConfig(env, `user_name = "a"`, `email = "jane at example.com"`), `(?s)email.*not an email address`},
-		"timezone":           {scimUserConfig(env, janeWith(`timezone = "Pacific Standard Time"`)...), `(?s)timezone.*not an IANA time zone.*Europe/London.*UTC`},
-		"timezone case":      {scimUserConfig(env, janeWith(`timezone = "europe/london"`)...), `(?s)timezone.*not an IANA time zone`},
-		"language":           {scimUserConfig(env, janeWith(`preferred_language = "English"`)...), `(?s)preferred_language.*not a language tag.*en-US`},
-		"language separator": {scimUserConfig(env, janeWith(`preferred_language = "en_US"`)...), `(?s)preferred_language.*not a language tag`},
-		"no credential": {env.ProviderBlock([]string{"scim_api_key"}) + "resource \"confluence_scim_user\" \"jane\" {\n  user_name = \"a@example.com\"\n  email = \"a@example.com\"\n}\n",
-			`(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
+		"empty user name":    {Config: scimUserConfig(env, `user_name = ""`, `email = "a@example.com"`), Error: `(?s)user_name.*length must be at least 1`},
+		"user name leading":  {Config: scimUserConfig(env, `user_name = " a@example.com"`, `email = "a@example.com"`), Error: `(?s)Invalid user_name.*must not start or end with spaces`},
+		"user name trailing": {Config: scimUserConfig(env, `user_name = "a@example.com\t"`, `email = "a@example.com"`), Error: `(?s)Invalid user_name.*must not start or end with spaces`},
+		"empty email":        {Config: scimUserConfig(env, `user_name = "a"`, `email = ""`), Error: `(?s)email.*not an email address.*jane.doe@example.com`},
+		"email shape":        {Config: scimUserConfig(env, `user_name = "a"`, `email = "jane at example.com"`), Error: `(?s)email.*not an email address`},
+		"timezone":           {Config: scimUserConfig(env, janeWith(`timezone = "Pacific Standard Time"`)...), Error: `(?s)timezone.*not an IANA time zone.*Europe/London.*UTC`},
+		"timezone case":      {Config: scimUserConfig(env, janeWith(`timezone = "europe/london"`)...), Error: `(?s)timezone.*not an IANA time zone`},
+		"language":           {Config: scimUserConfig(env, janeWith(`preferred_language = "English"`)...), Error: `(?s)preferred_language.*not a language tag.*en-US`},
+		"language separator": {Config: scimUserConfig(env, janeWith(`preferred_language = "en_US"`)...), Error: `(?s)preferred_language.*not a language tag`},
+		"no credential": {Config: env.ProviderBlock([]string{"scim_api_key"}) + "resource \"confluence_scim_user\" \"jane\" {\n  user_name = \"a@example.com\"\n  email = \"a@example.com\"\n}\n",
+			Error: `(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
 		if stats := env.Emulator.Stats(); len(stats) != 0 {

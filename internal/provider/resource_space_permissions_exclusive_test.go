@@ -69,21 +69,12 @@ func expectTable(t *testing.T, env *acctest.Env, key string, want ...string) sta
 	})
 }
 
-func newGroup(t *testing.T, env *acctest.Env, name string) string {
-	t.Helper()
-	g, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, name, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g.ID
-}
-
 type grant struct {
 	typ, id, role string
 	perms         []string
 }
 
-func exclusiveConfig(env *acctest.Env, key string, extra string, grants ...grant) string {
+func spaceExclusiveConfig(env *acctest.Env, key string, extra string, grants ...grant) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" \"this\" {\n  space_key = %q\n%s\n  grants = [\n", key, extra)
 	for _, g := range grants {
@@ -107,32 +98,19 @@ func TestAccSpacePermissionsExclusive_classic(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	me := env.Creds.AdminAccountID
-	team := newGroup(t, env, "eng-team")
-	contractor := newGroup(t, env, "contractors") // stands in for a contractor's account in the drift step
+	team := env.NewGroup(t, "eng-team")
+	contractor := env.NewGroup(t, "contractors") // stands in for a contractor's account in the drift step
 	api := env.Confluence(t)
 	adminGrant := grant{typ: "user", id: me, perms: []string{"read/space", "administer/space"}}
 	teamGrant := grant{typ: "group", id: team, perms: []string{"read/space", "create/page"}}
 	teamMore := grant{typ: "group", id: team, perms: []string{"read/space", "create/page", "export/space"}}
-	config := exclusiveConfig(env, "ENG", "", adminGrant, teamGrant)
-	configMore := exclusiveConfig(env, "ENG", "", adminGrant, teamMore)
+	config := spaceExclusiveConfig(env, "ENG", "", adminGrant, teamGrant)
+	configMore := spaceExclusiveConfig(env, "ENG", "", adminGrant, teamMore)
 	var contractorAccount string
 	if u, err := env.SCIM(t).CreateUser(context.Background(), scimUser("ken.contract@example.com")); err != nil {
 		t.Fatal(err)
 	} else {
 		contractorAccount = u.AccountID()
-	}
-	grantByHand := func(p confluence.Principal, ops ...string) {
-		ctx := context.Background()
-		space, err := api.SpaceByKey(ctx, "ENG")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, op := range ops {
-			o, _ := confluence.ParseOperation(op)
-			if _, err := api.AddPermission(ctx, "ENG", space.ID, confluence.Permission{Principal: p, Operation: o}); err != nil {
-				t.Fatal(err)
-			}
-		}
 	}
 
 	resource.UnitTest(t, resource.TestCase{
@@ -174,9 +152,9 @@ func TestAccSpacePermissionsExclusive_classic(t *testing.T) {
 			},
 			{ // drift: a contractor's direct grant, a leftover group and anonymous access, all added by hand
 				PreConfig: func() {
-					grantByHand(confluence.Principal{Type: "user", ID: contractorAccount}, "read/space", "create/page")
-					grantByHand(confluence.Principal{Type: "group", ID: contractor}, "read/space")
-					grantByHand(confluence.Principal{Type: "anonymous"}, "read/space")
+					env.GrantByHand(t, "ENG", confluence.Principal{Type: "user", ID: contractorAccount}, "read/space", "create/page")
+					env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: contractor}, "read/space")
+					env.GrantByHand(t, "ENG", confluence.Principal{Type: "anonymous"}, "read/space")
 				},
 				Config: configMore,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -219,9 +197,9 @@ func TestAccSpacePermissionsExclusive_roles(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	me := env.Creds.AdminAccountID
-	roles := roleIDs(t, env)
-	writers := newGroup(t, env, "doc-writers")
-	config := exclusiveConfig(env, "DOCS", "",
+	roles := env.SpaceRoleIDs(t)
+	writers := env.NewGroup(t, "doc-writers")
+	config := spaceExclusiveConfig(env, "DOCS", "",
 		grant{typ: "user", id: me, role: roles["Admin"]},
 		grant{typ: "group", id: writers, role: roles["Collaborator"]},
 		grant{typ: "access_class", id: "authenticated-users", role: roles["Viewer"]},
@@ -239,7 +217,7 @@ func TestAccSpacePermissionsExclusive_roles(t *testing.T) {
 					ctx := context.Background()
 					c := env.Confluence(t)
 					space, _ := c.SpaceByKey(ctx, "DOCS")
-					extra := newGroup(t, env, "someone-elses")
+					extra := env.NewGroup(t, "someone-elses")
 					if err := c.SetRoleAssignments(ctx, space.ID, []confluence.RoleAssignment{
 						{Principal: confluence.Principal{Type: "group", ID: extra}, RoleID: roles["Manager"]},
 					}); err != nil {
@@ -256,19 +234,6 @@ func TestAccSpacePermissionsExclusive_roles(t *testing.T) {
 	})
 }
 
-func roleIDs(t *testing.T, env *acctest.Env) map[string]string {
-	t.Helper()
-	list, err := env.Confluence(t).ListSpaceRoles(context.Background(), confluence.SpaceRoleFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range list {
-		out[r.Name] = r.ID
-	}
-	return out
-}
-
 // One write out of many fails: the state keeps what was applied, the error names what was not, and the next
 // apply finishes without duplicates.
 func TestAccSpacePermissionsExclusive_partialFailure(t *testing.T) {
@@ -280,10 +245,10 @@ func TestAccSpacePermissionsExclusive_partialFailure(t *testing.T) {
 		{Route: "POST /wiki/rest/api/space/{spaceKey}/permission", Nth: 3, Status: 403},
 	}})
 	me := env.Creds.AdminAccountID
-	team := newGroup(t, env, "ops-team")
+	team := env.NewGroup(t, "ops-team")
 	adminGrant := grant{typ: "user", id: me, perms: []string{"read/space", "administer/space"}}
-	small := exclusiveConfig(env, "OPS", "", adminGrant, grant{typ: "group", id: team, perms: []string{"read/space"}})
-	full := exclusiveConfig(env, "OPS", "", adminGrant,
+	small := spaceExclusiveConfig(env, "OPS", "", adminGrant, grant{typ: "group", id: team, perms: []string{"read/space"}})
+	full := spaceExclusiveConfig(env, "OPS", "", adminGrant,
 		grant{typ: "group", id: team, perms: []string{"read/space", "create/page", "create/blogpost", "export/space"}})
 	var missing int
 	resource.UnitTest(t, resource.TestCase{
@@ -385,7 +350,7 @@ func TestAccSpacePermissionsExclusive_rateLimited(t *testing.T) {
 	var want []string
 	want = append(want, "user/"+me+": administer/space,read/space")
 	for i := range 6 {
-		id := newGroup(t, env, fmt.Sprintf("team-%d", i))
+		id := env.NewGroup(t, fmt.Sprintf("team-%d", i))
 		grants = append(grants, grant{typ: "group", id: id, perms: []string{"read/space", "create/page", "create/comment", "export/space"}})
 		want = append(want, "group/"+id+": create/comment,create/page,export/space,read/space")
 	}
@@ -393,7 +358,7 @@ func TestAccSpacePermissionsExclusive_rateLimited(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            exclusiveConfig(env, "SEC", "", grants...),
+			Config:            spaceExclusiveConfig(env, "SEC", "", grants...),
 			ConfigStateChecks: []statecheck.StateCheck{expectTable(t, env, "SEC", want...)},
 		}},
 	})
@@ -406,28 +371,28 @@ func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
 	rolesEnv := acctest.New(t, emulator.Options{RoleMode: "ROLES"})
 	classicEnv := acctest.New(t, emulator.Options{RoleMode: "PRE_ROLES"})
 	me := env.Creds.AdminAccountID
-	team := newGroup(t, env, "team")
+	team := env.NewGroup(t, "team")
 	adminPerms := []string{"read/space", "administer/space"}
 	cases := map[string]acctest.ErrorCase{
-		"no read/space": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"create/page"}}),
-			`(?s)must\s+include\s+read/space`},
-		"unknown permission": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"read/space", "fly/space"}}),
-			`(?s)value must be one of.*read/space`},
-		"both kinds": {strings.Replace(exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}),
-			`permissions = [`, `role_id = "1"`+"\n      permissions = [", 1), `(?s)exactly\s+one\s+of\s+permissions`},
-		"anonymous with id": {exclusiveConfig(env, "ENG", "", grant{typ: "anonymous", id: "x", perms: []string{"read/space"}}),
-			`(?s)anonymous\s+grant\s+takes\s+no\s+principal_id`},
-		"duplicate": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}, grant{typ: "group", id: team, perms: []string{"read/space"}}),
-			`(?s)appears\s+in\s+more\s+than\s+one\s+grant`},
-		"classic on a roles site": {exclusiveConfig(rolesEnv, "ENG", "", grant{typ: "user", id: rolesEnv.Creds.AdminAccountID, perms: adminPerms}),
-			`(?s)Space uses roles, not classic permissions.*confluence_space_role_assignment`},
-		"roles on a classic site": {exclusiveConfig(classicEnv, "DOCS", "", grant{typ: "user", id: classicEnv.Creds.AdminAccountID, role: "1"}),
-			`(?s)Space uses classic permissions, not roles.*confluence_space_principal_permissions`},
-		"self lockout": {exclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}),
-			`(?s)remove\s+your\s+own\s+administration.*allow_self_lockout`},
-		"no administrator": {exclusiveConfig(env, "ENG", "allow_self_lockout = true", grant{typ: "user", id: me, perms: []string{"read/space"}}),
-			`(?s)space\s+would\s+have\s+no\s+administrator`},
-		"unknown space": {exclusiveConfig(env, "NOPE", "", grant{typ: "user", id: me, perms: adminPerms}), `(?s)Space not found`},
+		"no read/space": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"create/page"}}),
+			Error: `(?s)must\s+include\s+read/space`},
+		"unknown permission": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: []string{"read/space", "fly/space"}}),
+			Error: `(?s)value must be one of.*read/space`},
+		"both kinds": {Config: strings.Replace(spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}),
+			`permissions = [`, `role_id = "1"`+"\n      permissions = [", 1), Error: `(?s)exactly\s+one\s+of\s+permissions`},
+		"anonymous with id": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "anonymous", id: "x", perms: []string{"read/space"}}),
+			Error: `(?s)anonymous\s+grant\s+takes\s+no\s+principal_id`},
+		"duplicate": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}, grant{typ: "group", id: team, perms: []string{"read/space"}}),
+			Error: `(?s)appears\s+in\s+more\s+than\s+one\s+grant`},
+		"classic on a roles site": {Config: spaceExclusiveConfig(rolesEnv, "ENG", "", grant{typ: "user", id: rolesEnv.Creds.AdminAccountID, perms: adminPerms}),
+			Error: `(?s)Space uses roles, not classic permissions.*confluence_space_role_assignment`},
+		"roles on a classic site": {Config: spaceExclusiveConfig(classicEnv, "DOCS", "", grant{typ: "user", id: classicEnv.Creds.AdminAccountID, role: "1"}),
+			Error: `(?s)Space uses classic permissions, not roles.*confluence_space_principal_permissions`},
+		"self lockout": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}),
+			Error: `(?s)remove\s+your\s+own\s+administration.*allow_self_lockout`},
+		"no administrator": {Config: spaceExclusiveConfig(env, "ENG", "allow_self_lockout = true", grant{typ: "user", id: me, perms: []string{"read/space"}}),
+			Error: `(?s)space\s+would\s+have\s+no\s+administrator`},
+		"unknown space": {Config: spaceExclusiveConfig(env, "NOPE", "", grant{typ: "user", id: me, perms: adminPerms}), Error: `(?s)Space not found`},
 	}
 	acctest.ExpectErrors(t, cases)
 	t.Run("allowed self lockout", func(t *testing.T) {
@@ -437,7 +402,7 @@ func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		config := exclusiveConfig(env, "HR", "allow_self_lockout = true", grant{typ: "group", id: users.ID, perms: adminPerms})
+		config := spaceExclusiveConfig(env, "HR", "allow_self_lockout = true", grant{typ: "group", id: users.ID, perms: adminPerms})
 		resource.UnitTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProviderFactories,
 			Steps: []resource.TestStep{

@@ -33,12 +33,12 @@ const (
 )
 
 // ppConfig is one confluence_space_principal_permissions.this; id "" omits principal_id, extra adds lines.
-func ppConfig(env *acctest.Env, key, typ, id string, perms []string, extra ...string) string {
-	return env.Config(ppBody(key, typ, id, perms, extra...))
+func principalPermissionsConfig(env *acctest.Env, key, typ, id string, perms []string, extra ...string) string {
+	return env.Config(principalPermissionsBody(key, typ, id, perms, extra...))
 }
 
 // ppBody is the resource block of ppConfig, for configurations with another provider block.
-func ppBody(key, typ, id string, perms []string, extra ...string) string {
+func principalPermissionsBody(key, typ, id string, perms []string, extra ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "resource \"confluence_space_principal_permissions\" \"this\" {\n  space_key      = %q\n  principal_type = %q\n", key, typ)
 	if id != "" {
@@ -131,35 +131,6 @@ func ppRemoveByHand(t *testing.T, env *acctest.Env, key string, p confluence.Pri
 	t.Fatalf("%s does not hold %s in %s", p, op, key)
 }
 
-// ppAddByHand grants one permission to principal through the API.
-func ppAddByHand(t *testing.T, env *acctest.Env, key string, p confluence.Principal, ops ...string) {
-	t.Helper()
-	ctx := context.Background()
-	c := ppClient(t, env)
-	space, err := c.SpaceByKey(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, op := range ops {
-		o, err := confluence.ParseOperation(op)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.AddPermission(ctx, key, space.ID, confluence.Permission{Principal: p, Operation: o}); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-func ppNewGroup(t *testing.T, env *acctest.Env, name string) string {
-	t.Helper()
-	g, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, name, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g.ID
-}
-
 func ppSeededGroup(t *testing.T, env *acctest.Env, name string) string {
 	t.Helper()
 	g, err := env.Admin(t).GroupByName(context.Background(), admin.AllDirectories, name)
@@ -232,10 +203,10 @@ func (b ppBudget) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, res
 func TestAccSpacePrincipalPermissions_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	gid := ppNewGroup(t, env, "platform")
+	gid := env.NewGroup(t, "platform")
 	group := confluence.Principal{Type: confluence.PrincipalGroup, ID: gid}
 	spaceID := ppSpaceID(t, env, "ENG")
-	config := func(perms ...string) string { return ppConfig(env, "ENG", "group", gid, perms) }
+	config := func(perms ...string) string { return principalPermissionsConfig(env, "ENG", "group", gid, perms) }
 
 	steps := []resource.TestStep{
 		{ // create: id and space_id are known at plan time
@@ -291,7 +262,7 @@ func TestAccSpacePrincipalPermissions_lifecycle(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{ppExpectHeld(t, env, "ENG", group, "read/space", "create/blogpost", "create/comment")},
 		},
 		resource.TestStep{ // drift: a permission added by hand is planned away
-			PreConfig: func() { ppAddByHand(t, env, "ENG", group, "export/space") },
+			PreConfig: func() { env.GrantByHand(t, "ENG", group, "export/space") },
 			Config:    config("read/space", "create/blogpost", "create/comment"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(ppAddr, plancheck.ResourceActionUpdate),
@@ -328,7 +299,7 @@ func TestAccSpacePrincipalPermissions_anonymous(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	anonymous := confluence.Principal{Type: confluence.PrincipalAnonymous}
-	config := ppConfig(env, "OPS", "anonymous", "", []string{"read/space", "create/comment"})
+	config := principalPermissionsConfig(env, "OPS", "anonymous", "", []string{"read/space", "create/comment"})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return ppCheckHeld(context.Background(), t, env, "OPS", anonymous) },
@@ -368,7 +339,7 @@ func TestAccSpacePrincipalPermissions_rolesSiteRefused(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      ppConfig(env, "ENG", "group", gid, []string{"read/space", "create/page"}),
+			Config:      principalPermissionsConfig(env, "ENG", "group", gid, []string{"read/space", "create/page"}),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`(?s)Space uses roles, not classic permissions.*mode ROLES.*confluence_space_role_assignment`),
 		}},
@@ -393,7 +364,7 @@ func TestAccSpacePrincipalPermissions_selfLockout(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{ // the admin account is ENG's only administrator: allow_self_lockout does not remove the last one
-				Config:      ppConfig(env, "ENG", "user", me.ID, perms, "allow_self_lockout = true"),
+				Config:      principalPermissionsConfig(env, "ENG", "user", me.ID, perms, "allow_self_lockout = true"),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)The space would have no administrator.*administer/space in space ENG`),
 			},
@@ -402,9 +373,9 @@ func TestAccSpacePrincipalPermissions_selfLockout(t *testing.T) {
 					if n := ppWrites(env); n != 0 {
 						t.Fatalf("a refused plan wrote %d permissions", n)
 					}
-					ppAddByHand(t, env, "ENG", siteAdmins, "read/space", "administer/space")
+					env.GrantByHand(t, "ENG", siteAdmins, "read/space", "administer/space")
 				},
-				Config:      ppConfig(env, "ENG", "user", me.ID, perms),
+				Config:      principalPermissionsConfig(env, "ENG", "user", me.ID, perms),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)remove your own administration of the space.*` + me.ID + `.*allow_self_lockout = true`),
 			},
@@ -414,7 +385,7 @@ func TestAccSpacePrincipalPermissions_selfLockout(t *testing.T) {
 						t.Fatalf("a refused plan wrote %d permissions", n-2)
 					}
 				},
-				Config: ppConfig(env, "ENG", "user", me.ID, perms, "allow_self_lockout = true"),
+				Config: principalPermissionsConfig(env, "ENG", "user", me.ID, perms, "allow_self_lockout = true"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(ppAddr, tfjsonpath.New("allow_self_lockout"), knownvalue.Bool(true)),
 					ppExpectHeld(t, env, "ENG", me, perms...),
@@ -431,7 +402,7 @@ func TestAccSpacePrincipalPermissions_lastAdmin(t *testing.T) {
 	me := confluence.Principal{Type: confluence.PrincipalUser, ID: env.Creds.AdminAccountID}
 	gid := ppSeededGroup(t, env, "site-admins") // the admin account is a member: it keeps administering through it
 	group := confluence.Principal{Type: confluence.PrincipalGroup, ID: gid}
-	admins := ppConfig(env, "ENG", "group", gid, []string{"read/space", "administer/space"})
+	admins := principalPermissionsConfig(env, "ENG", "group", gid, []string{"read/space", "administer/space"})
 	var writes int
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -455,7 +426,7 @@ func TestAccSpacePrincipalPermissions_lastAdmin(t *testing.T) {
 					ppRemoveByHand(t, env, "ENG", me, "administer/space")
 					writes = ppWrites(env)
 				},
-				Config:      ppConfig(env, "ENG", "group", gid, []string{"read/space"}),
+				Config:      principalPermissionsConfig(env, "ENG", "group", gid, []string{"read/space"}),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)The space would have no administrator.*refuses to remove its last administrator`),
 			},
@@ -469,7 +440,7 @@ func TestAccSpacePrincipalPermissions_lastAdmin(t *testing.T) {
 					if n := ppWrites(env); n != writes {
 						t.Fatalf("refused plans wrote %d permissions", n-writes)
 					}
-					ppAddByHand(t, env, "ENG", me, "administer/space")
+					env.GrantByHand(t, "ENG", me, "administer/space")
 				},
 				Config:           admins,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
@@ -484,21 +455,21 @@ func TestAccSpacePrincipalPermissions_badInput(t *testing.T) {
 	const gid = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 	read := []string{"read/space"}
 	cases := map[string]acctest.ErrorCase{
-		"principal type": {ppConfig(env, "ENG", "role", gid, read), `(?s)principal_type.*value must be one of.*"group".*"user".*"anonymous"`},
-		"group without id": {ppConfig(env, "ENG", "group", "", read),
-			`(?s)Missing principal_id.*principal_type is "group".*group id`},
-		"user without id":   {ppConfig(env, "ENG", "user", "", read), `(?s)Missing principal_id.*account id`},
-		"anonymous with id": {ppConfig(env, "ENG", "anonymous", gid, read), `(?s)principal_id must be omitted for anonymous`},
-		"user anonymous":    {ppConfig(env, "ENG", "user", "anonymous", read), `(?s)Use principal_type anonymous`},
-		"id with slash":     {ppConfig(env, "ENG", "group", "a/b", read), `(?s)principal_id.*must be a group id or an account id`},
-		"unknown permission": {ppConfig(env, "ENG", "group", gid, []string{"read/space", "write/space"}),
-			`(?s)permissions.*value must be one of.*"read/space".*"administer/space".*"delete/attachment"`},
-		"no read/space": {ppConfig(env, "ENG", "group", gid, []string{"create/page"}),
-			`(?s)permissions must contain read/space.*Accepted values:.*administer/space`},
-		"empty permissions": {ppConfig(env, "ENG", "group", gid, nil), `(?s)permissions must contain read/space`},
-		"space key":         {ppConfig(env, "ENG OPS", "group", gid, read), `(?s)space_key.*must be a space key`},
-		"no credential": {env.ProviderBlock([]string{"email", "api_token"}) + ppBody("ENG", "group", gid, read),
-			`(?s)Confluence REST API is not configured.*"email".*CONFLUENCE_EMAIL`},
+		"principal type": {Config: principalPermissionsConfig(env, "ENG", "role", gid, read), Error: `(?s)principal_type.*value must be one of.*"group".*"user".*"anonymous"`},
+		"group without id": {Config: principalPermissionsConfig(env, "ENG", "group", "", read),
+			Error: `(?s)Missing principal_id.*principal_type is "group".*group id`},
+		"user without id":   {Config: principalPermissionsConfig(env, "ENG", "user", "", read), Error: `(?s)Missing principal_id.*account id`},
+		"anonymous with id": {Config: principalPermissionsConfig(env, "ENG", "anonymous", gid, read), Error: `(?s)principal_id must be omitted for anonymous`},
+		"user anonymous":    {Config: principalPermissionsConfig(env, "ENG", "user", "anonymous", read), Error: `(?s)Use principal_type anonymous`},
+		"id with slash":     {Config: principalPermissionsConfig(env, "ENG", "group", "a/b", read), Error: `(?s)principal_id.*must be a group id or an account id`},
+		"unknown permission": {Config: principalPermissionsConfig(env, "ENG", "group", gid, []string{"read/space", "write/space"}),
+			Error: `(?s)permissions.*value must be one of.*"read/space".*"administer/space".*"delete/attachment"`},
+		"no read/space": {Config: principalPermissionsConfig(env, "ENG", "group", gid, []string{"create/page"}),
+			Error: `(?s)permissions must contain read/space.*Accepted values:.*administer/space`},
+		"empty permissions": {Config: principalPermissionsConfig(env, "ENG", "group", gid, nil), Error: `(?s)permissions must contain read/space`},
+		"space key":         {Config: principalPermissionsConfig(env, "ENG OPS", "group", gid, read), Error: `(?s)space_key.*must be a space key`},
+		"no credential": {Config: env.ProviderBlock([]string{"email", "api_token"}) + principalPermissionsBody("ENG", "group", gid, read),
+			Error: `(?s)Confluence REST API is not configured.*"email".*CONFLUENCE_EMAIL`},
 	}
 	t.Cleanup(func() { // after the parallel subtests: bad input is refused before any API call
 		if stats := env.Emulator.Stats(); len(stats) != 0 {
@@ -512,12 +483,12 @@ func TestAccSpacePrincipalPermissions_badInput(t *testing.T) {
 func TestAccSpacePrincipalPermissions_unknownTargets(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	gid := ppNewGroup(t, env, "platform")
+	gid := env.NewGroup(t, "platform")
 	cases := map[string]acctest.ErrorCase{
-		"group": {ppConfig(env, "ENG", "group", "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f", []string{"read/space"}),
-			`(?s)Group not found.*"6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f".*not its name`},
-		"group name": {ppConfig(env, "ENG", "group", "platform", []string{"read/space"}), `(?s)Group not found.*"platform"`},
-		"space":      {ppConfig(env, "NOPE", "group", gid, []string{"read/space"}), `(?s)Space not found.*"NOPE"`},
+		"group": {Config: principalPermissionsConfig(env, "ENG", "group", "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f", []string{"read/space"}),
+			Error: `(?s)Group not found.*"6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f".*not its name`},
+		"group name": {Config: principalPermissionsConfig(env, "ENG", "group", "platform", []string{"read/space"}), Error: `(?s)Group not found.*"platform"`},
+		"space":      {Config: principalPermissionsConfig(env, "NOPE", "group", gid, []string{"read/space"}), Error: `(?s)Space not found.*"NOPE"`},
 	}
 	t.Cleanup(func() {
 		if n := ppWrites(env); n != 0 {
@@ -535,7 +506,7 @@ func TestAccSpacePrincipalPermissions_requestCounts(t *testing.T) {
 	env := acctest.New(t, emulator.Options{PageSize: pageSize})
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = ppNewGroup(t, env, fmt.Sprintf("team-%02d", i))
+		ids[i] = env.NewGroup(t, fmt.Sprintf("team-%02d", i))
 	}
 	var b strings.Builder
 	b.WriteString("locals {\n  groups = [\n") // count, not for_each: the test harness's state shim needs int indexes
@@ -607,7 +578,7 @@ resource "confluence_space_principal_permissions" "team" {
 func TestAccSpacePrincipalPermissions_rateLimited(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{RateLimit: 4})
-	gid := ppNewGroup(t, env, "everything")
+	gid := env.NewGroup(t, "everything")
 	group := confluence.Principal{Type: confluence.PrincipalGroup, ID: gid}
 	all := []string{
 		"read/space", "administer/space", "export/space", "restrict_content/space", "delete/space",
@@ -620,7 +591,7 @@ func TestAccSpacePrincipalPermissions_rateLimited(t *testing.T) {
 		CheckDestroy:             func(*terraform.State) error { return ppCheckHeld(context.Background(), t, env, "ENG", group) },
 		Steps: []resource.TestStep{{
 			PreConfig: env.ResetRequests,
-			Config:    ppConfig(env, "ENG", "group", gid, all),
+			Config:    principalPermissionsConfig(env, "ENG", "group", gid, all),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(ppAddr, tfjsonpath.New("permissions"), ppSet(all...)),
 				ppExpectHeld(t, env, "ENG", group, all...),
@@ -644,11 +615,11 @@ var faultThirdGrant = []emulator.Fault{{Route: routeAddSpacePerm, Nth: 3, Status
 func TestAccSpacePrincipalPermissions_partialUpdate(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{Faults: faultThirdGrant})
-	gid := ppNewGroup(t, env, "platform")
+	gid := env.NewGroup(t, "platform")
 	group := confluence.Principal{Type: confluence.PrincipalGroup, ID: gid}
 	// parallelism 1 makes the order of the grants, hence the one that fails, deterministic: sorted, read/space first.
 	config := func(perms ...string) string {
-		return env.ProviderBlock(nil, "parallelism = 1") + ppBody("ENG", "group", gid, perms)
+		return env.ProviderBlock(nil, "parallelism = 1") + principalPermissionsBody("ENG", "group", gid, perms)
 	}
 	full := []string{"read/space", "create/blogpost", "create/comment", "create/page", "delete/page"}
 	resource.UnitTest(t, resource.TestCase{
@@ -689,10 +660,10 @@ func TestAccSpacePrincipalPermissions_partialUpdate(t *testing.T) {
 func TestAccSpacePrincipalPermissions_partialCreate(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{Faults: faultThirdGrant})
-	gid := ppNewGroup(t, env, "platform")
+	gid := env.NewGroup(t, "platform")
 	group := confluence.Principal{Type: confluence.PrincipalGroup, ID: gid}
 	perms := []string{"read/space", "create/blogpost", "create/comment", "create/page"}
-	config := env.ProviderBlock(nil, "parallelism = 1") + ppBody("ENG", "group", gid, perms)
+	config := env.ProviderBlock(nil, "parallelism = 1") + principalPermissionsBody("ENG", "group", gid, perms)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             func(*terraform.State) error { return ppCheckHeld(context.Background(), t, env, "ENG", group) },

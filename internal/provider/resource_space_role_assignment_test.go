@@ -45,29 +45,6 @@ func roleAssignmentConfig(env *acctest.Env, key, typ, id, roleID string) string 
 	return env.Config(roleAssignmentBody("a", key, typ, id, roleID))
 }
 
-// systemRoleIDs maps the site's role names to ids.
-func systemRoleIDs(t *testing.T, env *acctest.Env) map[string]string {
-	t.Helper()
-	roles, err := env.Confluence(t).ListSpaceRoles(context.Background(), confluence.SpaceRoleFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range roles {
-		out[r.Name] = r.ID
-	}
-	return out
-}
-
-func newRoleTestGroup(t *testing.T, env *acctest.Env, name string) string {
-	t.Helper()
-	g, err := env.Admin(t).CreateGroup(context.Background(), env.Creds.LocalDirectoryID, name, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g.ID
-}
-
 // spaceRoleAssignments reads a space's role assignments through the API with a fresh client (clients remember
 // listings for their run), as principal → role id.
 func spaceRoleAssignments(ctx context.Context, t *testing.T, env *acctest.Env, key string) (map[confluence.Principal]string, error) {
@@ -140,8 +117,8 @@ func TestAccSpaceRoleAssignment_lifecycle(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	api := env.Confluence(t)
 	ctx := context.Background()
-	roles := systemRoleIDs(t, env)
-	groupID := newRoleTestGroup(t, env, "docs-writers")
+	roles := env.SpaceRoleIDs(t)
+	groupID := env.NewGroup(t, "docs-writers")
 	docs, err := api.SpaceByKey(ctx, "DOCS")
 	if err != nil {
 		t.Fatal(err)
@@ -282,7 +259,7 @@ func TestAccSpaceRoleAssignment_selfLockout(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	api := env.Confluence(t)
 	ctx := context.Background()
-	roles := systemRoleIDs(t, env)
+	roles := env.SpaceRoleIDs(t)
 	adminRole, viewer := roles["Admin"], roles["Viewer"]
 	me := confluence.Principal{Type: "user", ID: env.Creds.AdminAccountID}
 	importID := "DOCS/user/" + me.ID
@@ -370,10 +347,10 @@ removed {
 func TestAccSpaceRoleAssignment_refreshCost(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
-	roles := systemRoleIDs(t, env)
+	roles := env.SpaceRoleIDs(t)
 	ids := make([]string, 20)
 	for i := range ids {
-		ids[i] = newRoleTestGroup(t, env, fmt.Sprintf("readers-%02d", i))
+		ids[i] = env.NewGroup(t, fmt.Sprintf("readers-%02d", i))
 	}
 	var b strings.Builder
 	for i, id := range ids {
@@ -425,8 +402,8 @@ func TestAccSpaceRoleAssignment_badInput(t *testing.T) {
 		}
 	})
 	apiEnv := acctest.New(t, emulator.Options{})
-	viewer := systemRoleIDs(t, apiEnv)["Viewer"]
-	groupID := newRoleTestGroup(t, apiEnv, "docs-readers")
+	viewer := apiEnv.SpaceRoleIDs(t)["Viewer"]
+	groupID := apiEnv.NewGroup(t, "docs-readers")
 	apiEnv.ResetRequests()
 	t.Cleanup(func() {
 		for route := range apiEnv.APIStats() {
@@ -436,7 +413,7 @@ func TestAccSpaceRoleAssignment_badInput(t *testing.T) {
 		}
 	})
 	preRoles := acctest.New(t, emulator.Options{RoleMode: "PRE_ROLES"})
-	preRolesViewer := systemRoleIDs(t, preRoles)["Viewer"]
+	preRolesViewer := preRoles.SpaceRoleIDs(t)["Viewer"]
 
 	cases := map[string]struct {
 		step resource.TestStep

@@ -50,14 +50,6 @@ func spaceRoleConfig(env *acctest.Env, name, description string, perms ...string
 	return env.Config(spaceRoleBody(name, description, perms...))
 }
 
-func stringSetExact(values ...string) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return knownvalue.SetExact(checks)
-}
-
 // expectSpaceRole checks through the API that the role with *id reads as given.
 func expectSpaceRole(api *confluence.Client, id *string, name, description string, perms ...string) statecheck.StateCheck {
 	return acctest.CheckAPI(func(ctx context.Context) error {
@@ -110,7 +102,7 @@ func TestAccSpaceRole_lifecycle(t *testing.T) {
 					acctest.CaptureString(spaceRoleAddr, tfjsonpath.New("id"), &id),
 					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("type"), knownvalue.StringExact("CUSTOM")),
 					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("permissions"), stringSetExact(base...)),
+					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("permissions"), acctest.StringSet(base...)),
 					expectSpaceRole(api, &id, "Editors", "", base...),
 				},
 			},
@@ -130,7 +122,7 @@ func TestAccSpaceRole_lifecycle(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("Page editors")),
-					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("permissions"), stringSetExact(more...)),
+					statecheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("permissions"), acctest.StringSet(more...)),
 					expectSpaceRole(api, &id, "Page editors", "Edit and delete pages", more...),
 				},
 			},
@@ -144,7 +136,7 @@ func TestAccSpaceRole_lifecycle(t *testing.T) {
 				Config: spaceRoleConfig(env, "Page editors", "Edit and delete pages", more...),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(spaceRoleAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("permissions"), stringSetExact(more...)),
+					plancheck.ExpectKnownValue(spaceRoleAddr, tfjsonpath.New("permissions"), acctest.StringSet(more...)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectSpaceRole(api, &id, "Page editors", "Edit and delete pages", more...)},
 			},

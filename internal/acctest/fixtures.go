@@ -1,0 +1,64 @@
+package acctest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+)
+
+// NewGroup creates a local group in the organization's own directory, as an admin would, and returns its id.
+func (e *Env) NewGroup(t testing.TB, name string) string {
+	t.Helper()
+	g, err := e.Admin(t).CreateGroup(context.Background(), e.Creds.LocalDirectoryID, name, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g.ID
+}
+
+// SpaceRoleIDs maps the names of the site's space roles (system and custom) to their ids.
+func (e *Env) SpaceRoleIDs(t testing.TB) map[string]string {
+	t.Helper()
+	roles, err := e.Confluence(t).ListSpaceRoles(context.Background(), confluence.SpaceRoleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]string, len(roles))
+	for _, r := range roles {
+		out[r.Name] = r.ID
+	}
+	return out
+}
+
+// GrantByHand grants principal classic permissions (key/target strings) in a space through the API, as a
+// person would outside Terraform.
+func (e *Env) GrantByHand(t testing.TB, spaceKey string, principal confluence.Principal, ops ...string) {
+	t.Helper()
+	ctx := context.Background()
+	c := e.Confluence(t)
+	space, err := c.SpaceByKey(ctx, spaceKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range ops {
+		o, err := confluence.ParseOperation(op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AddPermission(ctx, spaceKey, space.ID, confluence.Permission{Principal: principal, Operation: o}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// StringSet checks a set of strings holding exactly values.
+func StringSet(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		checks[i] = knownvalue.StringExact(v)
+	}
+	return knownvalue.SetExact(checks)
+}
