@@ -1,16 +1,16 @@
-# Every setting can come from its environment variable instead; secrets are best kept there.
+# Each setting can come from the environment variable named beside it instead; keep the secrets there.
 provider "confluence" {
-  # Confluence REST API (space access): CONFLUENCE_SITE_URL, CONFLUENCE_EMAIL, CONFLUENCE_API_TOKEN
-  site_url = "https://acme.atlassian.net"
-  email    = "automation@acme.example"
-  # api_token from CONFLUENCE_API_TOKEN
+  # Confluence REST API (space access)
+  site_url = var.confluence_site_url # CONFLUENCE_SITE_URL, such as https://acme.atlassian.net
+  email    = var.confluence_email    # CONFLUENCE_EMAIL
+  # api_token: CONFLUENCE_API_TOKEN
 
-  # Organizations API (groups, product access): ATLASSIAN_ORGANIZATION_ID, ATLASSIAN_ADMIN_API_KEY
-  organization_id = "7a8b9c0d-1e2f-4a5b-8c7d-0e1f2a3b4c5d"
-  # admin_api_key from ATLASSIAN_ADMIN_API_KEY
+  # Organizations API (groups, product access)
+  organization_id = var.organization_id # ATLASSIAN_ORGANIZATION_ID
+  # admin_api_key: ATLASSIAN_ADMIN_API_KEY
 
-  # SCIM directory (users, groups, memberships): ATLASSIAN_SCIM_DIRECTORY_URL, ATLASSIAN_SCIM_API_KEY
-  scim_directory_url      = "https://api.atlassian.com/scim/directory/315e79ae-404a-4061-8a88-df91c8c7db34"
-  scim_api_key_expires_at = "2027-03-31"
-  # scim_api_key from ATLASSIAN_SCIM_API_KEY
+  # SCIM directory (users, groups, memberships)
+  scim_directory_url      = var.scim_directory_url      # ATLASSIAN_SCIM_DIRECTORY_URL
+  scim_api_key_expires_at = var.scim_api_key_expires_at # ATLASSIAN_SCIM_API_KEY_EXPIRES_AT, such as 2027-03-31
+  # scim_api_key: ATLASSIAN_SCIM_API_KEY
 }

@@ -3,15 +3,25 @@ data "confluence_group" "users" {
   name = "confluence-users"
 }
 
-# A group synced from the identity provider, looked up by id.
-data "confluence_group" "sre" {
-  id = "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f"
+# Groups looked up by id: here, every group with a permission in the ENG space.
+data "confluence_space_permissions" "eng" {
+  space_key = "ENG"
+}
+
+data "confluence_group" "eng" {
+  for_each = toset([for g in data.confluence_space_permissions.eng.grants : g.principal_id if g.principal_type == "group"])
+  id       = each.value
 }
 
 output "users_group" {
   value = {
-    id        = data.confluence_group.users.id
-    members   = data.confluence_group.users.user_count
-    is_synced = data.confluence_group.sre.external_synced
+    id         = data.confluence_group.users.id
+    members    = data.confluence_group.users.user_count
+    managed_by = data.confluence_group.users.managed_by
   }
+}
+
+# Group names, and whether the identity provider syncs them.
+output "eng_groups" {
+  value = { for g in data.confluence_group.eng : g.name => g.external_synced }
 }

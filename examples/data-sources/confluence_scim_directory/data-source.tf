@@ -1,10 +1,15 @@
 data "confluence_scim_directory" "this" {}
 
-# Fail a scheduled run well before the directory API key expires.
+locals {
+  # Whole days until the directory API key expires; null when the provider's scim_api_key_expires_at is not set.
+  scim_key_days_left = data.confluence_scim_directory.this.api_key_days_left
+}
+
+# Warn in every scheduled plan from two weeks before the directory API key expires.
 check "scim_api_key" {
   assert {
-    condition     = data.confluence_scim_directory.this.api_key_days_left == null || data.confluence_scim_directory.this.api_key_days_left > 14
-    error_message = "The SCIM directory API key expires in ${data.confluence_scim_directory.this.api_key_days_left} days: regenerate it."
+    condition     = local.scim_key_days_left == null ? true : local.scim_key_days_left > 14
+    error_message = "The SCIM directory API key expires in ${coalesce(local.scim_key_days_left, "?")} days: regenerate it, then update ATLASSIAN_SCIM_API_KEY and ATLASSIAN_SCIM_API_KEY_EXPIRES_AT."
   }
 }
 

@@ -1,16 +1,26 @@
 # An Atlassian account of the organization, by email (without regard to case) or by account id.
-data "confluence_user" "jane" {
-  email = "jane.doe@example.com"
+data "confluence_user" "admin" {
+  email = "admin@example.com"
 }
 
-data "confluence_user" "bot" {
-  account_id = "557058:f58131cb-b67d-43c7-b30d-6b58d40bd077"
+# Accounts looked up by id: here, every user with a direct permission in the ENG space.
+data "confluence_space_permissions" "eng" {
+  space_key = "ENG"
 }
 
-output "jane" {
+data "confluence_user" "eng" {
+  for_each   = toset([for g in data.confluence_space_permissions.eng.grants : g.principal_id if g.principal_type == "user"])
+  account_id = each.value
+}
+
+output "admin" {
   value = {
-    account_id = data.confluence_user.jane.account_id
-    status     = data.confluence_user.jane.status
-    groups     = data.confluence_user.jane.group_ids
+    account_id = data.confluence_user.admin.account_id
+    status     = data.confluence_user.admin.status
+    groups     = data.confluence_user.admin.group_ids
   }
+}
+
+output "eng_users" {
+  value = [for u in data.confluence_user.eng : u.email]
 }

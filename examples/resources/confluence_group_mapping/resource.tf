@@ -1,8 +1,4 @@
 # Same-name mapping: the identity provider's "engineering" group, as synced into Atlassian, gets Confluence.
-resource "confluence_scim_group" "engineering" {
-  display_name = "engineering"
-}
-
 resource "confluence_group_mapping" "engineering" {
   scim_group_id  = confluence_scim_group.engineering.id
   product_access = ["atlassian/user"]

@@ -1,7 +1,3 @@
-resource "confluence_scim_group" "platform" {
-  display_name = "platform"
-}
-
 # The group holds exactly these users: anyone else added to it is removed on the next apply.
 resource "confluence_scim_group_members_exclusive" "platform" {
   group_id = confluence_scim_group.platform.id

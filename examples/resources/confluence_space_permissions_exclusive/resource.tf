@@ -1,5 +1,5 @@
-data "confluence_user" "automation" {
-  email = "automation@acme.example" # the account the provider runs as keeps administering the space
+data "confluence_user" "me" {
+  email = "admin@example.com" # the account the provider runs as (CONFLUENCE_EMAIL) keeps administering the space
 }
 
 resource "confluence_space_permissions_exclusive" "eng" {
@@ -7,7 +7,7 @@ resource "confluence_space_permissions_exclusive" "eng" {
   grants = [
     {
       principal_type = "user"
-      principal_id   = data.confluence_user.automation.account_id
+      principal_id   = data.confluence_user.me.account_id
       permissions    = ["read/space", "administer/space"]
     },
     {
@@ -35,7 +35,7 @@ locals {
 resource "confluence_space_permissions_exclusive" "docs" {
   space_key = "DOCS"
   grants = [
-    { principal_type = "user", principal_id = data.confluence_user.automation.account_id, role_id = local.role_ids["Admin"] },
+    { principal_type = "user", principal_id = data.confluence_user.me.account_id, role_id = local.role_ids["Admin"] },
     { principal_type = "group", principal_id = confluence_group_mapping.engineering.confluence_group_id, role_id = local.role_ids["Collaborator"] },
     { principal_type = "access_class", principal_id = "authenticated-users", role_id = local.role_ids["Viewer"] },
   ]

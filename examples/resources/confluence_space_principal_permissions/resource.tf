@@ -1,12 +1,9 @@
-# The engineering group can read and write in ENG. With a group mapping, use its confluence_group_id.
-data "confluence_group" "engineering" {
-  name = "engineering"
-}
-
+# The engineering group can read and write in ENG: a mapped group's confluence_group_id, or the id of
+# a confluence_group resource or data source.
 resource "confluence_space_principal_permissions" "engineering" {
   space_key      = "ENG"
   principal_type = "group"
-  principal_id   = data.confluence_group.engineering.id
+  principal_id   = confluence_group_mapping.engineering.confluence_group_id
   permissions = [
     "read/space",
     "create/page",
@@ -18,20 +15,16 @@ resource "confluence_space_principal_permissions" "engineering" {
 }
 
 # One person administers the space.
-data "confluence_user" "lead" {
-  email = "lead@example.com"
-}
-
 resource "confluence_space_principal_permissions" "lead" {
   space_key      = "ENG"
   principal_type = "user"
-  principal_id   = data.confluence_user.lead.account_id
+  principal_id   = confluence_scim_user.lead.atlassian_account_id
   permissions    = ["read/space", "administer/space"]
 }
 
-# Anyone who can reach the site without logging in may read the public handbook.
+# Anyone who can reach the site without logging in may read the documentation.
 resource "confluence_space_principal_permissions" "public" {
-  space_key      = "HANDBOOK"
+  space_key      = "DOCS"
   principal_type = "anonymous"
   permissions    = ["read/space"]
 }

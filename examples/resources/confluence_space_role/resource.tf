@@ -14,6 +14,6 @@ resource "confluence_space_role" "page_editors" {
 resource "confluence_space_role_assignment" "docs_writers" {
   space_key      = "DOCS"
   principal_type = "group"
-  principal_id   = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f" # an Atlassian group id, e.g. confluence_group_mapping.x.confluence_group_id
+  principal_id   = confluence_group.technical_writers.id # an Atlassian group id
   role_id        = confluence_space_role.page_editors.id
 }

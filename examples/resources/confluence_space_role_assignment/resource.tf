@@ -9,7 +9,7 @@ locals {
 resource "confluence_space_role_assignment" "engineering" {
   space_key      = "DOCS"
   principal_type = "group"
-  principal_id   = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f" # e.g. confluence_group_mapping.engineering.confluence_group_id
+  principal_id   = confluence_group_mapping.engineering.confluence_group_id
   role_id        = local.role_ids["Collaborator"]
 }
 
@@ -25,6 +25,6 @@ resource "confluence_space_role_assignment" "everyone" {
 resource "confluence_space_role_assignment" "owner" {
   space_key      = "DOCS"
   principal_type = "user"
-  principal_id   = "557058:f1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d" # an Atlassian account id
+  principal_id   = confluence_scim_user.owner.atlassian_account_id
   role_id        = local.role_ids["Admin"]
 }

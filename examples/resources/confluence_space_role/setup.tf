@@ -1,0 +1,15 @@
+# Not on the documentation page: what the example needs to run. The provider reads its settings from the
+# CONFLUENCE_* and ATLASSIAN_* environment variables (the emulator prints them).
+terraform {
+  required_providers {
+    confluence = {
+      source = "accessplane/confluence"
+    }
+  }
+}
+
+# The group the example gives the role to.
+resource "confluence_group" "technical_writers" {
+  name        = "technical-writers"
+  description = "Write the product documentation"
+}
