@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -91,12 +92,22 @@ func importBlock(resourceType, id string) string {
 		resourceType, id, resourceType)
 }
 
-// plural is "1 request" or "n requests".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
+// addAPIErrorWithHint is addAPIError with advice of the caller's appended.
+func addAPIErrorWithHint(diags *diag.Diagnostics, summary string, err error, hint string) {
+	diags.AddError(summary, apiErrorDetail(err)+"\n\n"+hint)
+}
+
+// addPermissionWriteError reports failed permission writes: every failure with the permission it concerned
+// (err names them), plus what to do.
+func addPermissionWriteError(diags *diag.Diagnostics, summary string, err error, spaceKey string) {
+	detail := apiErrorDetail(err)
+	var apiErr *transport.Error
+	if errors.As(err, &apiErr) && apiErr.StatusCode == 400 && strings.Contains(strings.ToLower(apiErr.Message), "admin permissions cannot be removed") {
+		detail += fmt.Sprintf("\n\nConfluence never removes the last administrator of space %s. Grant %s to another "+
+			"principal first.", spaceKey, administerSpace)
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	detail += "\n\nThe state records the permissions the principal holds now; run apply again to finish the change."
+	diags.AddError(summary, detail)
 }
 
 // apiErrorDetail is the whole error chain (what was being done and the API's own message) followed by advice

@@ -12,7 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -130,14 +129,6 @@ func (r *groupMappingResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 		},
 	}
-}
-
-func markdownList(items []string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = "`" + s + "`"
-	}
-	return strings.Join(quoted, ", ")
 }
 
 func (r *groupMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -307,35 +298,6 @@ func mappingID(scimGroupID, targetGroupID string) string {
 	return scimGroupID + "/" + targetGroupID
 }
 
-func stringSet(values []string) types.Set {
-	elems := make([]attr.Value, len(values))
-	for i, v := range values {
-		elems[i] = types.StringValue(v)
-	}
-	return types.SetValueMust(types.StringType, elems)
-}
-
-func setStrings(ctx context.Context, s types.Set) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	var out []string
-	s.ElementsAs(ctx, &out, false)
-	slices.Sort(out)
-	return out
-}
-
-// difference returns the items of a that are not in b.
-func difference(a, b []string) []string {
-	var out []string
-	for _, v := range a {
-		if !slices.Contains(b, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func (r *groupMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan groupMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -407,7 +369,8 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 		}
 		var mu sync.Mutex
 		members := slices.Clone(current)
-		addErr := forEach(ctx, parallelism, difference(desired, current), func(ctx context.Context, id string) error {
+		add, remove := diff(current, desired)
+		addErr := forEach(ctx, parallelism, add, func(ctx context.Context, id string) error {
 			err := c.admin.AddMember(ctx, groupID, id)
 			if err != nil && !admin.IsAlreadyMember(err) {
 				return fmt.Errorf("adding account %s: %w", id, err)
@@ -417,7 +380,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 			mu.Unlock()
 			return nil
 		})
-		removeErr := forEach(ctx, parallelism, difference(current, desired), func(ctx context.Context, id string) error {
+		removeErr := forEach(ctx, parallelism, remove, func(ctx context.Context, id string) error {
 			if err := c.admin.RemoveMember(ctx, groupID, id); err != nil {
 				return fmt.Errorf("removing account %s: %w", id, err)
 			}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -151,7 +150,7 @@ func (r *scimGroupMembersExclusiveResource) reconcile(ctx context.Context, plan 
 		addAPIError(diags, "Could not read the SCIM group's members", err)
 		return plan, false
 	}
-	add, remove := diffSCIMMembers(current, want)
+	add, remove := diff(current, want)
 	// Adds go first, so a user moving in never waits behind a long removal.
 	if err := client.AddMembers(ctx, groupID, add...); err != nil {
 		explainSCIMAddMembersError(ctx, client, diags, "Could not add users to the SCIM group", groupID, add, path.Root("user_ids"), err)
@@ -168,35 +167,13 @@ func (r *scimGroupMembersExclusiveResource) reconcile(ctx context.Context, plan 
 		addAPIError(diags, "Could not read the SCIM group's members after changing them", err)
 		return plan, false
 	}
-	if missing, extra := diffSCIMMembers(got, want); len(missing) > 0 || len(extra) > 0 {
+	if missing, extra := diff(got, want); len(missing) > 0 || len(extra) > 0 {
 		diags.AddError("SCIM group members did not take effect",
 			fmt.Sprintf("The directory accepted the changes to group %q but its members still differ from user_ids "+
 				"(missing: [%s]; unlisted: [%s]). Run the command again.", groupID, strings.Join(missing, ", "), strings.Join(extra, ", ")))
 		return plan, false
 	}
 	return scimMembersModel(groupID, got), true
-}
-
-// diffSCIMMembers returns the ids in want that are not in current, and those in current that are not in want.
-func diffSCIMMembers(current, want []string) (add, remove []string) {
-	have := make(map[string]bool, len(current))
-	for _, id := range current {
-		have[id] = true
-	}
-	wanted := make(map[string]bool, len(want))
-	for _, id := range want {
-		wanted[id] = true
-		if !have[id] {
-			add = append(add, id)
-		}
-	}
-	for _, id := range current {
-		if !wanted[id] {
-			remove = append(remove, id)
-		}
-	}
-	slices.Sort(add)
-	return add, remove
 }
 
 func scimMembersModel(groupID string, members []string) scimGroupMembersExclusiveModel {

@@ -425,8 +425,6 @@ func scimUserState(prior scimUserModel, u *scim.User) scimUserModel {
 	return m
 }
 
-func knownStr(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -353,19 +352,6 @@ func withHeld(m spacePrincipalPermissionsModel, space *confluence.Space, princip
 		m.AllowSelfLockout = types.BoolValue(false)
 	}
 	return m
-}
-
-// addPermissionWriteError reports failed permission writes: every failure with the permission it concerned
-// (err names them), plus what to do.
-func addPermissionWriteError(diags *diag.Diagnostics, summary string, err error, spaceKey string) {
-	detail := apiErrorDetail(err)
-	var apiErr *transport.Error
-	if errors.As(err, &apiErr) && apiErr.StatusCode == 400 && strings.Contains(strings.ToLower(apiErr.Message), "admin permissions cannot be removed") {
-		detail += fmt.Sprintf("\n\nConfluence never removes the last administrator of space %s. Grant %s to another "+
-			"principal first.", spaceKey, administerSpace)
-	}
-	detail += "\n\nThe state records the permissions the principal holds now; run apply again to finish the change."
-	diags.AddError(summary, detail)
 }
 
 // apply makes the principal hold the planned permissions and records (through set) what it holds

@@ -166,16 +166,6 @@ func (r *spaceRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 }
 
-// knownStrings returns the elements of a set, unless one of them is unknown.
-func knownStrings(ctx context.Context, s types.Set) ([]string, bool) {
-	for _, e := range s.Elements() {
-		if e.IsUnknown() {
-			return nil, false
-		}
-	}
-	return setStrings(ctx, s), true
-}
-
 // checkRolePermissions checks permission ids against the site's catalogue: each must exist, and each one's
 // required permissions must be in the set too.
 func checkRolePermissions(ctx context.Context, client *confluence.Client, perms []string, diags *diag.Diagnostics) {
@@ -399,9 +389,4 @@ func (r *spaceRoleResource) ImportState(ctx context.Context, req resource.Import
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// addAPIErrorWithHint is addAPIError with advice of the caller's appended.
-func addAPIErrorWithHint(diags *diag.Diagnostics, summary string, err error, hint string) {
-	diags.AddError(summary, apiErrorDetail(err)+"\n\n"+hint)
 }

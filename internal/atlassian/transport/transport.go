@@ -1,6 +1,14 @@
 // Package transport is the HTTP layer shared by the SCIM, Admin and Confluence
 // clients: user agent, retries with backoff, one rate-limit gate per provider
 // run, logging through tflog with secrets masked, and typed API errors.
+//
+// It sits on go-cleanhttp's pooled transport but keeps its own retry loop
+// rather than go-retryablehttp, for what that library does not carry: one 429
+// gate shared by every request of the run (a 429 speaks for the credential, so
+// all requests wait, not only the one that got it), Atlassian's
+// X-RateLimit-Reset header beside Retry-After, a total budget per request, and
+// the rule that a write not safe to repeat is never sent twice blindly
+// (ambiguous.go).
 package transport
 
 import (
