@@ -56,7 +56,8 @@ func guardExclusiveBlock(name, key, extra string, grants ...grant) string {
 	return b.String()
 }
 
-func guardPrincipalBlock(name, key, groupID, extra string) string {
+// guardPrincipalBlock is a principal-permissions resource for a group in ENG.
+func guardPrincipalBlock(name, groupID, extra string) string {
 	return fmt.Sprintf(`
 resource "confluence_space_principal_permissions" %q {
   space_key      = %q
@@ -65,7 +66,7 @@ resource "confluence_space_principal_permissions" %q {
   permissions    = ["read/space", "create/page"]
   %s
 }
-`, name, key, groupID, extra)
+`, name, "ENG", groupID, extra)
 }
 
 func guardMembersBlock(name, groupID, extra string, users ...string) string {
@@ -129,13 +130,13 @@ func TestAccGuard_exclusiveBesidePrincipalPermissions(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(table("") +
-					guardPrincipalBlock("readers", "ENG", readers, "depends_on = [confluence_space_permissions_exclusive.table]")),
+					guardPrincipalBlock("readers", readers, "depends_on = [confluence_space_permissions_exclusive.table]")),
 				ExpectError: guardError("space ENG", "confluence_space_principal_permissions.readers",
 					"a confluence_space_permissions_exclusive with 2 grants."),
 			},
 			{
 				Config: env.Config(table("depends_on = [confluence_space_principal_permissions.readers]") +
-					guardPrincipalBlock("readers", "ENG", readers, "")),
+					guardPrincipalBlock("readers", readers, "")),
 				ExpectError: guardError("space ENG", "confluence_space_permissions_exclusive.table",
 					"a confluence_space_principal_permissions for group "+readers+"."),
 			},
@@ -226,7 +227,7 @@ func TestAccGuard_fightWithAppliedTable(t *testing.T) {
 			{Config: env.Config(table)},
 			{
 				Config: env.Config(table +
-					guardPrincipalBlock("readers", "ENG", readers, "depends_on = [confluence_space_permissions_exclusive.table]")),
+					guardPrincipalBlock("readers", readers, "depends_on = [confluence_space_permissions_exclusive.table]")),
 				ExpectError: guardError("space ENG", "confluence_space_principal_permissions.readers",
 					"a confluence_space_permissions_exclusive with 1 grant."),
 			},
@@ -246,8 +247,8 @@ func TestAccGuard_noFight(t *testing.T) {
 	groupC, usersC := scimMemberFixture(t, env.SCIM(t), "group-c", 1)
 	ops := grant{typ: "group", id: team, perms: []string{"read/space", "create/page"}}
 	config := env.Config(
-		guardPrincipalBlock("team", "ENG", team, "") +
-			guardPrincipalBlock("readers", "ENG", readers, "depends_on = [confluence_space_principal_permissions.team]") +
+		guardPrincipalBlock("team", team, "") +
+			guardPrincipalBlock("readers", readers, "depends_on = [confluence_space_principal_permissions.team]") +
 			guardExclusiveBlock("ops", "OPS", "", adminGrant(env), ops) +
 			guardExclusiveBlock("hr", "HR", "depends_on = [confluence_space_permissions_exclusive.ops]", adminGrant(env)) +
 			guardMemberBlock("a0", groupA, usersA[0], "") +
@@ -287,7 +288,7 @@ func TestAccGuard_replacementIsNotAFight(t *testing.T) {
 	me := env.Creds.AdminAccountID
 	config := func(key, groupID string, users []string) string {
 		return env.Config(guardExclusiveBlock("table", key, "", adminGrant(env), grant{typ: "group", id: team, perms: []string{"read/space"}}) +
-			guardPrincipalBlock("team", "ENG", team, "") +
+			guardPrincipalBlock("team", team, "") +
 			guardMembersBlock("list", groupID, "", users...))
 	}
 	resource.UnitTest(t, resource.TestCase{
@@ -352,7 +353,7 @@ func TestAccGuard_destroyIsNotAFight(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: env.Config(guardPrincipalBlock("team", "ENG", team, "") + guardMembersBlock("list", groupID, "", users...))},
+			{Config: env.Config(guardPrincipalBlock("team", team, "") + guardMembersBlock("list", groupID, "", users...))},
 			{
 				// The table leaves the team out, as the destroy of its permissions does, so the order of the two
 				// does not matter.

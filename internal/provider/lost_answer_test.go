@@ -253,8 +253,11 @@ resource "confluence_group_mapping" "m" {
 // oneMember checks that the SCIM group holds the one user.
 func oneMember(ctx context.Context, t testing.TB, env *acctest.Env) error {
 	groups, err := env.SCIM(t).FindGroupsByName(ctx, "lost-answers")
-	if err != nil || len(groups) != 1 {
-		return fmt.Errorf("groups %v: %v", groups, err)
+	if err != nil {
+		return err
+	}
+	if len(groups) != 1 {
+		return fmt.Errorf("%d groups named lost-answers, want 1", len(groups))
 	}
 	if n := len(groups[0].Members); n != 1 {
 		return fmt.Errorf("group holds %d members, want 1", n)
