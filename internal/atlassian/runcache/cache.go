@@ -10,7 +10,8 @@ import (
 // Cache keeps values read from an API for the client's run, by key. Concurrent readers of a key that is
 // not known yet share one load; a successful load is kept, a failed one is not. Writes through the client
 // edit the kept value (update) or drop it (forget); a load that was in flight while a write happened is
-// handed to its waiters but not kept, since its answer may predate the write.
+// handed to its waiters but not kept, since its answer may predate the write, and readers who come after the
+// write start a load of their own.
 type Cache[K comparable, V any] struct {
 	mu      sync.Mutex
 	entries map[K]*cacheEntry[V]
@@ -27,6 +28,7 @@ type cacheEntry[V any] struct {
 // reader's, and is canceled once every reader has stopped waiting, so no reader's cancellation fails the
 // others.
 type cacheFlight[V any] struct {
+	gen     uint64 // the entry's generation when the load started
 	done    chan struct{}
 	val     V
 	err     error
@@ -56,9 +58,11 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, load func(context.Context)
 		return v, nil
 	}
 	f := e.flight
-	if f == nil {
+	// A load that started before a write since may not show it: a reader joins only a load as recent as the
+	// last write, so that a client reading back its own write sees it.
+	if f == nil || f.gen != e.gen {
 		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		f = &cacheFlight[V]{done: make(chan struct{}), cancel: cancel}
+		f = &cacheFlight[V]{gen: e.gen, done: make(chan struct{}), cancel: cancel}
 		e.flight = f
 		go c.run(lctx, e, f, e.gen, load)
 	}

@@ -124,3 +124,38 @@ func TestCancelledReaderDoesNotFailOthers(t *testing.T) {
 		t.Errorf("the other reader got %d, want 5", v)
 	}
 }
+
+// A reader that comes after a write does not join a load that started before it: that load's answer may not
+// show the write (a client reading back its own grant while another resource's read is in flight).
+func TestReaderAfterAWriteDoesNotJoinAnOlderLoad(t *testing.T) {
+	t.Parallel()
+	var c Cache[string, int]
+	var loads atomic.Int32
+	release := make(chan struct{})
+	first := make(chan int, 1)
+	go func() {
+		v, _ := c.Get(context.Background(), "k", func(ctx context.Context) (int, error) {
+			loads.Add(1)
+			<-release
+			return 1, nil // read before the write
+		})
+		first <- v
+	}()
+	for loads.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	c.Update("k", func(v int) int { return v + 1 }) // the write lands while the first load is in flight
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // joining the first load would block
+	defer cancel()
+	v, err := c.Get(ctx, "k", func(context.Context) (int, error) {
+		loads.Add(1)
+		return 2, nil // read after the write
+	})
+	close(release)
+	if err != nil || v != 2 || loads.Load() != 2 {
+		t.Fatalf("got %d, %v after %d loads; want the later load's 2 after 2 loads", v, err, loads.Load())
+	}
+	if got := <-first; got != 1 {
+		t.Fatalf("the first reader got %d, want its own load's 1", got)
+	}
+}
