@@ -1,4 +1,5 @@
-package provider
+// Package parallel runs bulk writes with bounded concurrency.
+package parallel
 
 import (
 	"context"
@@ -6,10 +7,10 @@ import (
 	"sync"
 )
 
-// forEach runs fn for every item, at most limit at a time (the provider's parallelism setting), and returns
+// ForEach runs fn for every item, at most limit at a time (the provider's parallelism setting), and returns
 // every error joined. All items are attempted even when some fail, so that a bulk change applies as much as it
 // can; callers record which items succeeded so that state tells the truth.
-func forEach[T any](ctx context.Context, limit int, items []T, fn func(context.Context, T) error) error {
+func ForEach[T any](ctx context.Context, limit int, items []T, fn func(context.Context, T) error) error {
 	if limit < 1 {
 		limit = 1
 	}

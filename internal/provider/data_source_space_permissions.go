@@ -128,19 +128,19 @@ func (d *spacePermissionsDataSource) Read(ctx context.Context, req datasource.Re
 	if diags.HasError() {
 		return
 	}
-	perms, err := space.client.SpacePermissions(ctx, space.space.ID)
+	perms, err := space.client.SpacePermissions(ctx, space.Space.ID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not read the space's permissions", err)
 		return
 	}
 	var assignments []confluence.RoleAssignment
-	if space.mode != rolesModeClassic { // PRE_ROLES sites have no space roles to read
-		if assignments, err = space.client.RoleAssignments(ctx, space.space.ID); err != nil {
+	if space.Caps.Roles { // PRE_ROLES sites have no space roles to read
+		if assignments, err = space.client.RoleAssignments(ctx, space.Space.ID); err != nil {
 			addAPIError(&resp.Diagnostics, "Could not read the space's role assignments", err)
 			return
 		}
 	}
-	m.SpaceID = types.StringValue(space.space.ID)
+	m.SpaceID = types.StringValue(space.Space.ID)
 	m.RoleMode = types.StringValue(space.mode)
 	m.Grants = grantsValue(perms)
 	m.RoleAssignments = roleAssignmentsValue(assignments)

@@ -118,7 +118,7 @@ func (d *spaceRolesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		if diags.HasError() {
 			return
 		}
-		list, err := client.RoleAssignments(ctx, s.space.ID)
+		list, err := client.RoleAssignments(ctx, s.Space.ID)
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Could not read the space's role assignments", err)
 			return

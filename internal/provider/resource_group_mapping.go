@@ -23,9 +23,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
+	"github.com/accessplane/terraform-provider-confluence/internal/parallel"
 )
 
 var (
@@ -370,7 +372,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 		var mu sync.Mutex
 		members := slices.Clone(current)
 		add, remove := diff(current, desired)
-		addErr := forEach(ctx, parallelism, add, func(ctx context.Context, id string) error {
+		addErr := parallel.ForEach(ctx, parallelism, add, func(ctx context.Context, id string) error {
 			err := c.admin.AddMember(ctx, groupID, id)
 			if err != nil && !admin.IsAlreadyMember(err) {
 				return fmt.Errorf("adding account %s: %w", id, err)
@@ -380,7 +382,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 			mu.Unlock()
 			return nil
 		})
-		removeErr := forEach(ctx, parallelism, remove, func(ctx context.Context, id string) error {
+		removeErr := parallel.ForEach(ctx, parallelism, remove, func(ctx context.Context, id string) error {
 			if err := c.admin.RemoveMember(ctx, groupID, id); err != nil {
 				return fmt.Errorf("removing account %s: %w", id, err)
 			}
@@ -404,7 +406,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 	}
 	want := setStrings(ctx, plan.ProductAccess)
 	held := slices.Clone(priorAccess)
-	for _, role := range difference(want, priorAccess) {
+	for _, role := range access.Difference(want, priorAccess) {
 		if err := c.admin.AssignGroupRole(ctx, groupID, ari, role); err != nil {
 			state.ProductAccess = stringSet(held)
 			addAPIError(&diags, fmt.Sprintf("Could not grant %s on the Confluence site", role), err)
@@ -412,7 +414,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 		}
 		held = append(held, role)
 	}
-	for _, role := range difference(priorAccess, want) {
+	for _, role := range access.Difference(priorAccess, want) {
 		if err := c.admin.RevokeGroupRole(ctx, groupID, ari, role); err != nil {
 			state.ProductAccess = stringSet(held)
 			addAPIError(&diags, fmt.Sprintf("Could not revoke %s on the Confluence site", role), err)
@@ -533,7 +535,7 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 	groupID := state.ConfluenceGroupID.ValueString()
 	if state.mirrored() {
 		members := setStrings(ctx, state.MemberAccountIDs)
-		err := forEach(ctx, r.data.settings.parallelism, members, func(ctx context.Context, id string) error {
+		err := parallel.ForEach(ctx, r.data.settings.parallelism, members, func(ctx context.Context, id string) error {
 			return c.admin.RemoveMember(ctx, groupID, id)
 		})
 		if err != nil {

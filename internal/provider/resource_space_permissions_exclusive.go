@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -205,16 +206,16 @@ func (r *spacePermissionsExclusiveResource) ValidateConfig(ctx context.Context, 
 }
 
 // desired splits the configured grants into classic permissions and role assignments per principal.
-func desiredAccess(ctx context.Context, grants types.Set) (accessPlan, diag.Diagnostics) {
+func desiredAccess(ctx context.Context, grants types.Set) (access.Change, diag.Diagnostics) {
 	var list []grantModel
 	diags := grants.ElementsAs(ctx, &list, false)
-	plan := accessPlan{classic: map[confluence.Principal][]string{}, roles: map[confluence.Principal]string{}, exhaustive: true}
+	plan := access.Change{Classic: map[confluence.Principal][]string{}, Roles: map[confluence.Principal]string{}, Exhaustive: true}
 	for _, g := range list {
 		p := grantPrincipal(g)
 		if !g.RoleID.IsNull() {
-			plan.roles[p] = g.RoleID.ValueString()
+			plan.Roles[p] = g.RoleID.ValueString()
 		} else {
-			plan.classic[p] = setStrings(ctx, g.Permissions)
+			plan.Classic[p] = setStrings(ctx, g.Permissions)
 		}
 	}
 	return plan, diags
@@ -249,20 +250,20 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 	plan.ID = plan.SpaceKey
-	plan.SpaceID = types.StringValue(s.space.ID)
+	plan.SpaceID = types.StringValue(s.Space.ID)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if plan.Grants.IsUnknown() || !fullyKnown(plan.Grants) {
 		return // checked again at apply, once every id is known
 	}
 	want, diags := desiredAccess(ctx, plan.Grants)
 	resp.Diagnostics.Append(diags...)
-	if len(want.classic) > 0 && !s.requireClassic(&resp.Diagnostics) {
+	if len(want.Classic) > 0 && !s.requireClassic(&resp.Diagnostics) {
 		return
 	}
-	if len(want.roles) > 0 && !s.requireRoles(&resp.Diagnostics) {
+	if len(want.Roles) > 0 && !s.requireRoles(&resp.Diagnostics) {
 		return
 	}
-	s.checkAccessPlan(ctx, want, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
+	s.checkChange(ctx, want, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
 }
 
 // fullyKnown reports whether a value holds no unknown part (a grant whose group id is computed in this run).
@@ -285,7 +286,7 @@ func fullyKnown(v attr.Value) bool {
 
 // readGrants builds the space's access table as grants: classic permissions per principal and role assignments.
 func readGrants(ctx context.Context, s *spaceAccess) (types.Set, error) {
-	perms, err := s.client.SpacePermissions(ctx, s.space.ID)
+	perms, err := s.client.SpacePermissions(ctx, s.Space.ID)
 	if err != nil {
 		return types.Set{}, err
 	}
@@ -309,8 +310,8 @@ func readGrants(ctx context.Context, s *spaceAccess) (types.Set, error) {
 			"role_id":        types.StringNull(),
 		}))
 	}
-	if s.mode != rolesModeClassic {
-		assignments, err := s.client.RoleAssignments(ctx, s.space.ID)
+	if s.Caps.Roles {
+		assignments, err := s.client.RoleAssignments(ctx, s.Space.ID)
 		if err != nil {
 			return types.Set{}, err
 		}
@@ -359,11 +360,11 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 	}
 	want, d := desiredAccess(ctx, plan.Grants)
 	diags.Append(d...)
-	if (len(want.classic) > 0 && !s.requireClassic(diags)) || (len(want.roles) > 0 && !s.requireRoles(diags)) {
+	if (len(want.Classic) > 0 && !s.requireClassic(diags)) || (len(want.Roles) > 0 && !s.requireRoles(diags)) {
 		return
 	}
 	// Ids computed in this run were unknown at plan time: check the administrators now.
-	s.checkAccessPlan(ctx, want, plan.AllowSelfLockout.ValueBool(), diags)
+	s.checkChange(ctx, want, plan.AllowSelfLockout.ValueBool(), diags)
 	if diags.HasError() {
 		return
 	}
@@ -379,21 +380,21 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 		addAPIError(diags, "Could not read the space's access table back", errors.Join(err, readErr))
 		return
 	}
-	plan.ID = types.StringValue(s.space.Key)
-	plan.SpaceID = types.StringValue(s.space.ID)
+	plan.ID = types.StringValue(s.Space.Key)
+	plan.SpaceID = types.StringValue(s.Space.ID)
 	plan.Grants = grants
 	diags.Append(state.Set(ctx, plan)...)
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Some access changes in space %s failed", s.space.Key), fmt.Errorf(
+		addAPIError(diags, fmt.Sprintf("Some access changes in space %s failed", s.Space.Key), fmt.Errorf(
 			"%w\n\nThe state records what was applied; run apply again to finish", err))
 	}
 }
 
-func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s *spaceAccess, want accessPlan) error {
-	if s.mode == rolesModeRoles {
+func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s *spaceAccess, want access.Change) error {
+	if !s.Caps.Classic {
 		return nil // classic grants cannot exist or be written here
 	}
-	current, err := s.client.SpacePermissions(ctx, s.space.ID)
+	current, err := s.client.SpacePermissions(ctx, s.Space.ID)
 	if err != nil {
 		return err
 	}
@@ -401,11 +402,11 @@ func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s 
 	for _, p := range current {
 		have[p.Principal] = append(have[p.Principal], p.Operation.String())
 	}
-	principals := make([]confluence.Principal, 0, len(have)+len(want.classic))
+	principals := make([]confluence.Principal, 0, len(have)+len(want.Classic))
 	for p := range have {
 		principals = append(principals, p)
 	}
-	for p := range want.classic {
+	for p := range want.Classic {
 		if _, ok := have[p]; !ok {
 			principals = append(principals, p)
 		}
@@ -416,15 +417,15 @@ func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s 
 	var errs []error
 	// Additions first, for every principal, then removals.
 	for _, p := range principals {
-		if add := difference(want.classic[p], have[p]); len(add) > 0 {
-			if _, err := s.setPrincipalPermissions(ctx, p, append(slices.Clone(have[p]), add...), parallelism); err != nil {
+		if add := access.Difference(want.Classic[p], have[p]); len(add) > 0 {
+			if _, err := s.SetPermissions(ctx, p, append(slices.Clone(have[p]), add...), parallelism); err != nil {
 				errs = append(errs, err)
 			}
 		}
 	}
 	for _, p := range principals {
-		if len(difference(have[p], want.classic[p])) > 0 {
-			if _, err := s.setPrincipalPermissions(ctx, p, want.classic[p], parallelism); err != nil {
+		if len(access.Difference(have[p], want.Classic[p])) > 0 {
+			if _, err := s.SetPermissions(ctx, p, want.Classic[p], parallelism); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -432,26 +433,26 @@ func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s 
 	return errors.Join(errs...)
 }
 
-func (r *spacePermissionsExclusiveResource) applyRoles(ctx context.Context, s *spaceAccess, want accessPlan) error {
-	if s.mode == rolesModeClassic {
+func (r *spacePermissionsExclusiveResource) applyRoles(ctx context.Context, s *spaceAccess, want access.Change) error {
+	if !s.Caps.Roles {
 		return nil
 	}
-	current, err := s.client.RoleAssignments(ctx, s.space.ID)
+	current, err := s.client.RoleAssignments(ctx, s.Space.ID)
 	if err != nil {
 		return err
 	}
 	var changes []confluence.RoleAssignment
-	for p, role := range want.roles {
+	for p, role := range want.Roles {
 		if i := slices.IndexFunc(current, func(a confluence.RoleAssignment) bool { return a.Principal == p }); i < 0 || current[i].RoleID != role {
 			changes = append(changes, confluence.RoleAssignment{Principal: p, RoleID: role})
 		}
 	}
 	for _, a := range current {
-		if _, ok := want.roles[a.Principal]; !ok {
+		if _, ok := want.Roles[a.Principal]; !ok {
 			changes = append(changes, confluence.RoleAssignment{Principal: a.Principal})
 		}
 	}
-	if err := s.client.SetRoleAssignments(ctx, s.space.ID, changes); err != nil {
+	if err := s.client.SetRoleAssignments(ctx, s.Space.ID, changes); err != nil {
 		return fmt.Errorf("setting %d role assignments: %w", len(changes), err)
 	}
 	return nil
@@ -492,8 +493,8 @@ func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resour
 		addAPIError(&resp.Diagnostics, "Could not read the space's access table", err)
 		return
 	}
-	state.ID = types.StringValue(s.space.Key)
-	state.SpaceID = types.StringValue(s.space.ID)
+	state.ID = types.StringValue(s.Space.Key)
+	state.SpaceID = types.StringValue(s.Space.ID)
 	state.Grants = grants
 	if state.AllowSelfLockout.IsNull() {
 		state.AllowSelfLockout = types.BoolValue(false)

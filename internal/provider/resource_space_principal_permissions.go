@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -254,7 +255,7 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 	}
 	// Set here rather than by UseStateForUnknown alone, which would keep the old space's id when a new
 	// space_key replaces the resource.
-	plan.SpaceID = types.StringValue(space.space.ID)
+	plan.SpaceID = types.StringValue(space.Space.ID)
 	principal, known := plan.principal()
 	if known {
 		plan.ID = types.StringValue(spacePrincipalID(plan.SpaceKey.ValueString(), principal))
@@ -267,12 +268,11 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 	}
 
 	want := setStrings(ctx, plan.Permissions)
-	current, err := space.principalPermissions(ctx, principal)
+	have, err := space.heldPermissions(ctx, principal)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not read the space's permissions", err)
 		return
 	}
-	have := operationStrings(current)
 	if principal.Type == confluence.PrincipalGroup && len(have) == 0 && !groupExists(ctx, space.client, principal.ID, &resp.Diagnostics) {
 		return
 	}
@@ -285,10 +285,10 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 	}
 	space.checkAdminKept(ctx, planned, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
 
-	if taken := difference(have, want); (creating || replacing) && len(taken) > 0 && !resp.Diagnostics.HasError() {
+	if taken := access.Difference(have, want); (creating || replacing) && len(taken) > 0 && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.AddWarning("Existing permissions will be removed",
 			fmt.Sprintf("%s already holds permissions in space %s. This resource takes them over and removes those not "+
-				"configured: %s. Add them to permissions to keep them.", principal, space.space.Key, strings.Join(taken, ", ")))
+				"configured: %s. Add them to permissions to keep them.", principal, space.Space.Key, strings.Join(taken, ", ")))
 	}
 }
 
@@ -320,7 +320,7 @@ func (r *spacePrincipalPermissionsResource) modifyDestroyPlan(ctx context.Contex
 		return
 	}
 	var check diag.Diagnostics
-	(&spaceAccess{client: client, space: space, mode: mode}).checkAdminKept(ctx, map[confluence.Principal][]string{principal: nil},
+	newSpaceAccess(client, space, mode).checkAdminKept(ctx, map[confluence.Principal][]string{principal: nil},
 		state.AllowSelfLockout.ValueBool(), &check)
 	for _, d := range check {
 		if d.Severity() != diag.SeverityError {
@@ -344,7 +344,7 @@ func (r *spacePrincipalPermissionsResource) spaceForWrite(ctx context.Context, k
 }
 
 // withHeld is the model holding the permissions read back after a write.
-func withHeld(m spacePrincipalPermissionsModel, space *confluence.Space, principal confluence.Principal, held []string) spacePrincipalPermissionsModel {
+func withHeld(m spacePrincipalPermissionsModel, space access.Space, principal confluence.Principal, held []string) spacePrincipalPermissionsModel {
 	m.SpaceID = types.StringValue(space.ID)
 	m.ID = types.StringValue(spacePrincipalID(space.Key, principal))
 	m.Permissions = stringSet(held)
@@ -367,12 +367,12 @@ func (r *spacePrincipalPermissionsResource) apply(ctx context.Context, plan spac
 		return
 	}
 	want := setStrings(ctx, plan.Permissions)
-	held, err := space.setPrincipalPermissions(ctx, principal, want, r.data.settings.parallelism)
+	held, err := space.SetPermissions(ctx, principal, want, r.data.settings.parallelism)
 	if held != nil && (err == nil || len(held) > 0) {
-		diags.Append(set(withHeld(plan, space.space, principal, held))...)
+		diags.Append(set(withHeld(plan, space.Space, principal, held))...)
 	}
 	if err != nil {
-		addPermissionWriteError(diags, fmt.Sprintf("Could not set the permissions of %s in space %s", principal, space.space.Key), err, space.space.Key)
+		addPermissionWriteError(diags, fmt.Sprintf("Could not set the permissions of %s in space %s", principal, space.Space.Key), err, space.Space.Key)
 		return
 	}
 	if !slices.Equal(held, want) {
@@ -380,10 +380,10 @@ func (r *spacePrincipalPermissionsResource) apply(ctx context.Context, plan spac
 		diags.AddError("Confluence holds different permissions than configured",
 			fmt.Sprintf("After the change %s holds %s in space %s, not the configured %s. Confluence may grant or remove "+
 				"related permissions by itself; align permissions with what it holds.", principal,
-				strings.Join(held, ", "), space.space.Key, strings.Join(want, ", ")))
+				strings.Join(held, ", "), space.Space.Key, strings.Join(want, ", ")))
 		return
 	}
-	tflog.Info(ctx, "set space permissions", map[string]any{"space": space.space.Key, "principal": principal.String(), "permissions": held})
+	tflog.Info(ctx, "set space permissions", map[string]any{"space": space.Space.Key, "principal": principal.String(), "permissions": held})
 }
 
 func (r *spacePrincipalPermissionsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -424,9 +424,9 @@ func (r *spacePrincipalPermissionsResource) Read(ctx context.Context, req resour
 	}
 	key := state.SpaceKey.ValueString()
 	space, err := client.SpaceByKey(ctx, key)
-	var perms []confluence.Permission
+	var perms []string
 	if err == nil {
-		perms, err = (&spaceAccess{client: client, space: space}).principalPermissions(ctx, principal)
+		perms, err = newSpaceAccess(client, space, "").heldPermissions(ctx, principal)
 	}
 	if transport.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Space no longer exists",
@@ -446,7 +446,7 @@ func (r *spacePrincipalPermissionsResource) Read(ctx context.Context, req resour
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, withHeld(state, space, principal, operationStrings(perms)))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, withHeld(state, spaceRef(space), principal, perms))...)
 }
 
 func (r *spacePrincipalPermissionsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -466,12 +466,12 @@ func (r *spacePrincipalPermissionsResource) Delete(ctx context.Context, req reso
 		addAPIError(&resp.Diagnostics, "Could not look up the space", err)
 		return
 	}
-	held, err := (&spaceAccess{client: client, space: space}).setPrincipalPermissions(ctx, principal, nil, r.data.settings.parallelism)
+	held, err := newSpaceAccess(client, space, "").SetPermissions(ctx, principal, nil, r.data.settings.parallelism)
 	if err == nil || (held != nil && len(held) == 0) {
 		return // nothing left: done, even if a write on the way failed
 	}
 	if len(held) > 0 {
-		resp.Diagnostics.Append(resp.State.Set(ctx, withHeld(state, space, principal, held))...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, withHeld(state, spaceRef(space), principal, held))...)
 	}
 	addPermissionWriteError(&resp.Diagnostics, fmt.Sprintf("Could not remove the permissions of %s in space %s", principal, space.Key), err, space.Key)
 }

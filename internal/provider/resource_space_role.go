@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -195,7 +196,7 @@ func checkRolePermissions(ctx context.Context, client *confluence.Client, perms 
 	var missing []string
 	var lines []string
 	for _, p := range perms {
-		need := difference(defs[p].RequiredPermissionIDs, perms)
+		need := access.Difference(defs[p].RequiredPermissionIDs, perms)
 		if len(need) == 0 {
 			continue
 		}

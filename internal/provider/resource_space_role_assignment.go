@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -198,9 +199,9 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 	creating := req.State.Raw.IsNull()
 	known := !plan.PrincipalType.IsUnknown() && !plan.PrincipalID.IsUnknown()
 	if creating {
-		plan.SpaceID = types.StringValue(s.space.ID)
+		plan.SpaceID = types.StringValue(s.Space.ID)
 		if known {
-			plan.ID = types.StringValue(spacePrincipalID(s.space.Key, plan.principal()))
+			plan.ID = types.StringValue(spacePrincipalID(s.Space.Key, plan.principal()))
 		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		// Before anything else in the apply (a role created beside it) is written.
@@ -226,13 +227,13 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 			if r, err := s.client.SpaceRoleByID(ctx, held); err == nil {
 				held = fmt.Sprintf("%s (%s)", r.Name, r.ID)
 			}
-			id := spacePrincipalID(s.space.Key, plan.principal())
+			id := spacePrincipalID(s.Space.Key, plan.principal())
 			resp.Diagnostics.AddAttributeError(path.Root("principal_id"), "Principal already holds a role in the space",
 				fmt.Sprintf("%s %q already holds space role %s in space %s (a principal holds one role per space). To manage that "+
 					"assignment with Terraform, import it instead of creating it:\n\n  terraform import confluence_space_role_assignment.<name> %s\n\n"+
 					"or add an import block:\n\n  import {\n    to = confluence_space_role_assignment.<name>\n    id = %q\n  }\n\n"+
 					"then set role_id to the role it should hold.", plan.PrincipalType.ValueString(), plan.PrincipalID.ValueString(),
-					held, s.space.Key, id, id))
+					held, s.Space.Key, id, id))
 		}
 		return
 	}
@@ -264,7 +265,7 @@ func (r *spaceRoleAssignmentResource) plannedRole(ctx context.Context, client *c
 
 // heldRole returns the principal's role assignment in the space, or nil, from the space's listing (read once per run).
 func heldRole(ctx context.Context, s *spaceAccess, p confluence.Principal) (*confluence.RoleAssignment, error) {
-	return findRoleAssignment(ctx, s.client, s.space.ID, p)
+	return findRoleAssignment(ctx, s.client, s.Space.ID, p)
 }
 
 func findRoleAssignment(ctx context.Context, client *confluence.Client, spaceID string, p confluence.Principal) (*confluence.RoleAssignment, error) {
@@ -339,7 +340,7 @@ func (r *spaceRoleAssignmentResource) checkSelfLockout(ctx context.Context, m sp
 
 // readAssignment fills m from the API: the principal's role in the space and the role's name. found is false when
 // the principal holds no role there.
-func readAssignment(ctx context.Context, client *confluence.Client, space *confluence.Space, m spaceRoleAssignmentModel) (spaceRoleAssignmentModel, bool, error) {
+func readAssignment(ctx context.Context, client *confluence.Client, space access.Space, m spaceRoleAssignmentModel) (spaceRoleAssignmentModel, bool, error) {
 	a, err := findRoleAssignment(ctx, client, space.ID, m.principal())
 	if err != nil || a == nil {
 		return m, false, err
@@ -367,7 +368,7 @@ func readAssignment(ctx context.Context, client *confluence.Client, space *confl
 func addAssignmentWriteError(ctx context.Context, s *spaceAccess, p confluence.Principal, summary string, err error, diags *diag.Diagnostics) {
 	if transport.IsNotFound(err) {
 		addAPIErrorWithHint(diags, summary, err, fmt.Sprintf("Confluence answers 404 when the account may not manage roles in "+
-			"space %s: it needs a role (or a classic permission) with %s there.", s.space.Key, administerSpace))
+			"space %s: it needs a role (or a classic permission) with %s there.", s.Space.Key, administerSpace))
 		return
 	}
 	if !transport.IsBadRequest(err) {
@@ -378,7 +379,7 @@ func addAssignmentWriteError(ctx context.Context, s *spaceAccess, p confluence.P
 	if current, cerr := heldRole(ctx, s, p); cerr == nil && current != nil {
 		if role, rerr := s.client.SpaceRoleByID(ctx, current.RoleID); rerr == nil && grantsAdmin(role) {
 			hint = fmt.Sprintf("%s holds role %s, with %s, in space %s. Confluence refuses to remove a space's last administrator: "+
-				"give another principal a role with %s in the space first.", p, role.Name, administerSpace, s.space.Key, administerSpace)
+				"give another principal a role with %s in the space first.", p, role.Name, administerSpace, s.Space.Key, administerSpace)
 		}
 	}
 	addAPIErrorWithHint(diags, summary, err, hint)
@@ -396,19 +397,19 @@ func (r *spaceRoleAssignmentResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	p := plan.principal()
-	if err := s.client.SetRoleAssignments(ctx, s.space.ID, []confluence.RoleAssignment{{Principal: p, RoleID: plan.RoleID.ValueString()}}); err != nil {
+	if err := s.client.SetRoleAssignments(ctx, s.Space.ID, []confluence.RoleAssignment{{Principal: p, RoleID: plan.RoleID.ValueString()}}); err != nil {
 		addAssignmentWriteError(ctx, s, p, "Could not assign the space role", err, &resp.Diagnostics)
 		return
 	}
-	tflog.Info(ctx, "assigned space role", map[string]any{"space": s.space.Key, "principal": p.String(), "role": plan.RoleID.ValueString()})
-	state, found, err := readAssignment(ctx, s.client, s.space, plan)
+	tflog.Info(ctx, "assigned space role", map[string]any{"space": s.Space.Key, "principal": p.String(), "role": plan.RoleID.ValueString()})
+	state, found, err := readAssignment(ctx, s.client, s.Space, plan)
 	if err == nil && !found {
-		err = fmt.Errorf("confluence accepted the assignment of role %s to %s in space %s, but the space's assignments do not list it", plan.RoleID.ValueString(), p, s.space.Key)
+		err = fmt.Errorf("confluence accepted the assignment of role %s to %s in space %s, but the space's assignments do not list it", plan.RoleID.ValueString(), p, s.Space.Key)
 	}
 	if err != nil {
 		// The assignment exists: keep it in the state (tainted by the error) rather than leave it unmanaged.
-		plan.ID = types.StringValue(spacePrincipalID(s.space.Key, p))
-		plan.SpaceID = types.StringValue(s.space.ID)
+		plan.ID = types.StringValue(spacePrincipalID(s.Space.Key, p))
+		plan.SpaceID = types.StringValue(s.Space.ID)
 		plan.RoleName = types.StringValue("")
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		addAPIError(&resp.Diagnostics, "Could not read the space role assignment back", err)
@@ -440,7 +441,7 @@ func (r *spaceRoleAssignmentResource) Read(ctx context.Context, req resource.Rea
 		addAPIError(&resp.Diagnostics, "Could not look up the space", err)
 		return
 	}
-	next, found, err := readAssignment(ctx, client, space, state)
+	next, found, err := readAssignment(ctx, client, spaceRef(space), state)
 	if transport.IsNotFound(err) {
 		gone("the space's role assignments could not be read (the space is gone or hidden from the account)")
 		return
@@ -479,17 +480,17 @@ func (r *spaceRoleAssignmentResource) Update(ctx context.Context, req resource.U
 			return
 		}
 		// One write: the principal's role is replaced, never revoked and granted again.
-		if err := s.client.SetRoleAssignments(ctx, s.space.ID, []confluence.RoleAssignment{{Principal: p, RoleID: plan.RoleID.ValueString()}}); err != nil {
+		if err := s.client.SetRoleAssignments(ctx, s.Space.ID, []confluence.RoleAssignment{{Principal: p, RoleID: plan.RoleID.ValueString()}}); err != nil {
 			state.AllowSelfLockout = plan.AllowSelfLockout // a setting of this configuration, not of the API
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			addAssignmentWriteError(ctx, s, p, "Could not change the space role", err, &resp.Diagnostics)
 			return
 		}
-		tflog.Info(ctx, "changed space role", map[string]any{"space": s.space.Key, "principal": p.String(), "role": plan.RoleID.ValueString()})
+		tflog.Info(ctx, "changed space role", map[string]any{"space": s.Space.Key, "principal": p.String(), "role": plan.RoleID.ValueString()})
 	}
-	next, found, err := readAssignment(ctx, s.client, s.space, plan)
+	next, found, err := readAssignment(ctx, s.client, s.Space, plan)
 	if err == nil && !found {
-		err = fmt.Errorf("confluence accepted the assignment of role %s to %s in space %s, but the space's assignments do not list it", plan.RoleID.ValueString(), p, s.space.Key)
+		err = fmt.Errorf("confluence accepted the assignment of role %s to %s in space %s, but the space's assignments do not list it", plan.RoleID.ValueString(), p, s.Space.Key)
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not read the space role assignment back", err)
@@ -514,7 +515,7 @@ func (r *spaceRoleAssignmentResource) Delete(ctx context.Context, req resource.D
 		addAPIError(&resp.Diagnostics, "Could not look up the space", err)
 		return
 	}
-	s := &spaceAccess{client: client, space: space}
+	s := newSpaceAccess(client, space, "")
 	p := state.principal()
 	err = client.SetRoleAssignments(ctx, space.ID, []confluence.RoleAssignment{{Principal: p}}) // no role: remove
 	if transport.IsNotFound(err) {

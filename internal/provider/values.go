@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -62,25 +63,10 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// difference returns the items of a that are not in b, in a's order.
-func difference(a, b []string) []string {
-	in := make(map[string]bool, len(b))
-	for _, v := range b {
-		in[v] = true
-	}
-	var out []string
-	for _, v := range a {
-		if !in[v] {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // diff returns what want holds that current lacks (add) and what current holds that want lacks (remove), each
 // sorted: the writes that turn one set of ids into the other.
 func diff(current, want []string) (add, remove []string) {
-	add, remove = difference(want, current), difference(current, want)
+	add, remove = access.Difference(want, current), access.Difference(current, want)
 	slices.Sort(add)
 	slices.Sort(remove)
 	return add, remove

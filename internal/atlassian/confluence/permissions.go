@@ -10,16 +10,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
-// Principal types. Classic permissions use user, group and anonymous; role assignments use user, group
-// and access_class (the API's USER, GROUP and ACCESS_CLASS).
+// Principal types: the space-access engine's (access.PrincipalUser, …).
 const (
-	PrincipalUser        = "user"
-	PrincipalGroup       = "group"
-	PrincipalAnonymous   = "anonymous"
-	PrincipalAccessClass = "access_class"
+	PrincipalUser        = access.PrincipalUser
+	PrincipalGroup       = access.PrincipalGroup
+	PrincipalAnonymous   = access.PrincipalAnonymous
+	PrincipalAccessClass = access.PrincipalAccessClass
 )
 
 // anonymousIdentifier is how v1 names anonymous users: subject {"type":"user","identifier":"anonymous"}
@@ -27,20 +27,9 @@ const (
 // (UNCONFIRMED), and a principal typed "anonymous" is read as anonymous too.
 const anonymousIdentifier = "anonymous"
 
-// Principal is who a permission or a role is granted to. ID is an account id (user), a group id (group),
-// an access class id (access_class), or empty (anonymous).
-type Principal struct {
-	Type string
-	ID   string
-}
-
-// String is "type/id", or "anonymous".
-func (p Principal) String() string {
-	if p.Type == PrincipalAnonymous {
-		return PrincipalAnonymous
-	}
-	return p.Type + "/" + p.ID
-}
+// Principal is who a permission or a role is granted to: the engine's type, so that its results need no
+// conversion.
+type Principal = access.Principal
 
 // Operation is a classic space permission: key and target, e.g. read/space.
 type Operation struct {
