@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/parallel"
@@ -252,4 +253,81 @@ func Difference(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// ApplyTable makes the space's whole access table equal to c (an exhaustive change): every classic addition,
+// for every principal, before any removal, so the space never loses its administrators midway; then the role
+// changes in one step. Every principal's writes are attempted even when some fail; the error names what failed.
+func (t *Table) ApplyTable(ctx context.Context, c Change, parallelism int) error {
+	var errs []error
+	if t.Caps.Classic {
+		errs = append(errs, t.applyClassic(ctx, c, parallelism))
+	}
+	if t.Caps.Roles {
+		errs = append(errs, t.applyRoles(ctx, c))
+	}
+	return errors.Join(errs...)
+}
+
+func (t *Table) applyClassic(ctx context.Context, c Change, parallelism int) error {
+	current, err := t.b.Grants(ctx, t.Space)
+	if err != nil {
+		return err
+	}
+	have := map[Principal][]string{}
+	for _, g := range current {
+		have[g.Principal] = append(have[g.Principal], g.Permission)
+	}
+	principals := make([]Principal, 0, len(have)+len(c.Classic))
+	for p := range have {
+		principals = append(principals, p)
+	}
+	for p := range c.Classic {
+		if _, ok := have[p]; !ok {
+			principals = append(principals, p)
+		}
+	}
+	slices.SortFunc(principals, func(a, b Principal) int { return strings.Compare(a.String(), b.String()) })
+	var errs []error
+	for _, p := range principals {
+		if add := Difference(c.Classic[p], have[p]); len(add) > 0 {
+			if _, err := t.SetPermissions(ctx, p, append(slices.Clone(have[p]), add...), parallelism); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for _, p := range principals {
+		if len(Difference(have[p], c.Classic[p])) > 0 {
+			if _, err := t.SetPermissions(ctx, p, c.Classic[p], parallelism); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (t *Table) applyRoles(ctx context.Context, c Change) error {
+	current, err := t.b.Assignments(ctx, t.Space)
+	if err != nil {
+		return err
+	}
+	var changes []Assignment
+	for p, role := range c.Roles {
+		if i := slices.IndexFunc(current, func(a Assignment) bool { return a.Principal == p }); i < 0 || current[i].RoleID != role {
+			changes = append(changes, Assignment{Principal: p, RoleID: role})
+		}
+	}
+	for _, a := range current {
+		if _, ok := c.Roles[a.Principal]; !ok {
+			changes = append(changes, Assignment{Principal: a.Principal})
+		}
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	slices.SortFunc(changes, func(a, b Assignment) int { return strings.Compare(a.Principal.String(), b.Principal.String()) })
+	if err := t.b.SetAssignments(ctx, t.Space, changes); err != nil {
+		return fmt.Errorf("setting %d role assignments: %w", len(changes), err)
+	}
+	return nil
 }

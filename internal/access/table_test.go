@@ -184,3 +184,39 @@ func TestCheckAdmins(t *testing.T) {
 		})
 	}
 }
+
+// A whole table is applied additions first, for every principal, then removals; roles change in one step.
+func TestApplyTable(t *testing.T) {
+	t.Parallel()
+	anon := access.Principal{Type: access.PrincipalAnonymous}
+	m := &memory{me: "me", grants: []access.Grant{
+		{ID: "1", Principal: me, Permission: access.ReadSpace}, {ID: "2", Principal: me, Permission: access.AdministerSpace},
+		{ID: "3", Principal: team, Permission: access.ReadSpace}, {ID: "4", Principal: team, Permission: "create/page"},
+	}, assign: []access.Assignment{{Principal: team, RoleID: "r-viewer"}}}
+	m.next = 4
+	change := access.Change{Exhaustive: true,
+		Classic: map[access.Principal][]string{me: {access.ReadSpace, access.AdministerSpace}, anon: {access.ReadSpace, "export/space"}},
+		Roles:   map[access.Principal]string{me: "r-admin"},
+	}
+	if err := open(t, m).ApplyTable(context.Background(), change, 2); err != nil {
+		t.Fatal(err)
+	}
+	firstRemoval := slices.IndexFunc(m.log, func(w string) bool { return strings.HasPrefix(w, "-") })
+	if firstRemoval < 0 || slices.ContainsFunc(m.log[firstRemoval:], func(w string) bool { return strings.HasPrefix(w, "+") }) {
+		t.Fatalf("writes %v: an addition came after a removal", m.log)
+	}
+	var got []string
+	for _, g := range m.grants {
+		got = append(got, g.Principal.String()+" "+g.Permission)
+	}
+	slices.Sort(got)
+	want := []string{"anonymous export/space", "anonymous read/space", "user/me administer/space", "user/me read/space"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("table %v, want %v", got, want)
+	}
+	wantRoles := []access.Assignment{{Principal: team, RoleID: "r-viewer"}, {Principal: team}, {Principal: me, RoleID: "r-admin"}}
+	if !slices.ContainsFunc(m.assign, func(a access.Assignment) bool { return a == wantRoles[1] }) ||
+		!slices.ContainsFunc(m.assign, func(a access.Assignment) bool { return a == wantRoles[2] }) {
+		t.Fatalf("role changes %v: want team's removed and mine set", m.assign)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -368,10 +367,7 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 	if diags.HasError() {
 		return
 	}
-	err := r.applyClassic(ctx, s, want)
-	if roleErr := r.applyRoles(ctx, s, want); roleErr != nil {
-		err = errors.Join(err, roleErr)
-	}
+	err := s.ApplyTable(ctx, want, r.data.settings.parallelism)
 	// Read back even when interrupted, so that what was applied is in the state.
 	rctx, cancel := transport.Detached(ctx)
 	defer cancel()
@@ -388,74 +384,6 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 		addAPIError(diags, fmt.Sprintf("Some access changes in space %s failed", s.Space.Key), fmt.Errorf(
 			"%w\n\nThe state records what was applied; run apply again to finish", err))
 	}
-}
-
-func (r *spacePermissionsExclusiveResource) applyClassic(ctx context.Context, s *spaceAccess, want access.Change) error {
-	if !s.Caps.Classic {
-		return nil // classic grants cannot exist or be written here
-	}
-	current, err := s.client.SpacePermissions(ctx, s.Space.ID)
-	if err != nil {
-		return err
-	}
-	have := map[confluence.Principal][]string{}
-	for _, p := range current {
-		have[p.Principal] = append(have[p.Principal], p.Operation.String())
-	}
-	principals := make([]confluence.Principal, 0, len(have)+len(want.Classic))
-	for p := range have {
-		principals = append(principals, p)
-	}
-	for p := range want.Classic {
-		if _, ok := have[p]; !ok {
-			principals = append(principals, p)
-		}
-	}
-	slices.SortFunc(principals, func(a, b confluence.Principal) int { return strings.Compare(a.String(), b.String()) })
-
-	parallelism := r.data.settings.parallelism
-	var errs []error
-	// Additions first, for every principal, then removals.
-	for _, p := range principals {
-		if add := access.Difference(want.Classic[p], have[p]); len(add) > 0 {
-			if _, err := s.SetPermissions(ctx, p, append(slices.Clone(have[p]), add...), parallelism); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	for _, p := range principals {
-		if len(access.Difference(have[p], want.Classic[p])) > 0 {
-			if _, err := s.SetPermissions(ctx, p, want.Classic[p], parallelism); err != nil {
-				errs = append(errs, err)
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-func (r *spacePermissionsExclusiveResource) applyRoles(ctx context.Context, s *spaceAccess, want access.Change) error {
-	if !s.Caps.Roles {
-		return nil
-	}
-	current, err := s.client.RoleAssignments(ctx, s.Space.ID)
-	if err != nil {
-		return err
-	}
-	var changes []confluence.RoleAssignment
-	for p, role := range want.Roles {
-		if i := slices.IndexFunc(current, func(a confluence.RoleAssignment) bool { return a.Principal == p }); i < 0 || current[i].RoleID != role {
-			changes = append(changes, confluence.RoleAssignment{Principal: p, RoleID: role})
-		}
-	}
-	for _, a := range current {
-		if _, ok := want.Roles[a.Principal]; !ok {
-			changes = append(changes, confluence.RoleAssignment{Principal: a.Principal})
-		}
-	}
-	if err := s.client.SetRoleAssignments(ctx, s.Space.ID, changes); err != nil {
-		return fmt.Errorf("setting %d role assignments: %w", len(changes), err)
-	}
-	return nil
 }
 
 func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -144,7 +144,7 @@ func TestReaderAfterAWriteDoesNotJoinAnOlderLoad(t *testing.T) {
 	for loads.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	c.Update("k", func(v int) int { return v + 1 }) // the write lands while the first load is in flight
+	c.Update("k", func(v int) int { return v + 1 })                         // the write lands while the first load is in flight
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second) // joining the first load would block
 	defer cancel()
 	v, err := c.Get(ctx, "k", func(context.Context) (int, error) {
