@@ -149,18 +149,14 @@ func (t *Table) Admins(ctx context.Context, c Change) ([]Principal, error) {
 		return nil, err
 	}
 	var assignments []Assignment
-	adminRoles := map[string]bool{}
 	if t.Caps.Roles {
 		if assignments, err = t.b.Assignments(ctx, t.Space); err != nil {
 			return nil, err
 		}
-		roles, err := t.b.Roles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range roles {
-			adminRoles[r.ID] = slices.Contains(r.Permissions, AdministerSpace)
-		}
+	}
+	adminRoles, err := t.AdminRoles(ctx)
+	if err != nil {
+		return nil, err
 	}
 	var out []Principal
 	add := func(p Principal) {
@@ -192,6 +188,27 @@ func (t *Table) Admins(ctx context.Context, c Change) ([]Principal, error) {
 		}
 	}
 	return out, nil
+}
+
+// AdminRoles names the site's roles that carry administer/space; none where spaces take no roles.
+func (t *Table) AdminRoles(ctx context.Context) (map[string]bool, error) {
+	if !t.Caps.Roles {
+		return map[string]bool{}, nil
+	}
+	roles, err := t.b.Roles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return AdminRoleIDs(roles), nil
+}
+
+// AdminRoleIDs names the roles that carry administer/space.
+func AdminRoleIDs(roles []Role) map[string]bool {
+	out := make(map[string]bool, len(roles))
+	for _, r := range roles {
+		out[r.ID] = slices.Contains(r.Permissions, AdministerSpace)
+	}
+	return out
 }
 
 // NoAdminError is a change that would leave the space without an administrator, which Confluence refuses.

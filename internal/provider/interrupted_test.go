@@ -25,6 +25,12 @@ type protocolRun struct {
 
 func newProtocolRun(t *testing.T, env *acctest.Env) *protocolRun {
 	t.Helper()
+	return newProtocolRunWith(t, env, nil)
+}
+
+// newProtocolRunWith is newProtocolRun with more provider settings, such as a block, given as values.
+func newProtocolRunWith(t *testing.T, env *acctest.Env, extra func(tftypes.Object) map[string]tftypes.Value) *protocolRun {
+	t.Helper()
 	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +44,11 @@ func newProtocolRun(t *testing.T, env *acctest.Env) *protocolRun {
 	settings := map[string]tftypes.Value{}
 	for k, v := range env.Settings() {
 		settings[k] = tftypes.NewValue(tftypes.String, v)
+	}
+	if extra != nil {
+		for k, v := range extra(schemas.Provider.ValueType().(tftypes.Object)) {
+			settings[k] = v
+		}
 	}
 	resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: p.value(schemas.Provider, settings)})
 	if err != nil {
@@ -73,6 +84,25 @@ func (p *protocolRun) noErrors(what string, diags []*tfprotov6.Diagnostic) {
 			p.t.Fatalf("%s: %s: %s", what, d.Summary, d.Detail)
 		}
 	}
+}
+
+// plan plans a new resource of typeName from config and returns the diagnostics.
+func (p *protocolRun) plan(typeName string, config map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	p.t.Helper()
+	s := p.schemas.ResourceSchemas[typeName]
+	typ := s.ValueType()
+	cfg := p.value(s, config)
+	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, PriorState: &null, ProposedNewState: cfg, Config: cfg,
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp.Diagnostics
 }
 
 // create plans a new resource of typeName from config, then applies it with ctx, returning the new state's

@@ -53,6 +53,8 @@ type providerModel struct {
 	RequestTimeout      types.String `tfsdk:"request_timeout"`
 	ConsistencyTimeout  types.String `tfsdk:"consistency_timeout"`
 	Parallelism         types.Int64  `tfsdk:"parallelism"`
+
+	AccessPolicy *accessPolicyModel `tfsdk:"access_policy"`
 }
 
 func (p *confluenceProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -144,6 +146,7 @@ func (p *confluenceProvider) Schema(_ context.Context, _ provider.SchemaRequest,
 				Validators:          []validator.Int64{int64validator.Between(1, maxParallelism)},
 			},
 		},
+		Blocks: map[string]schema.Block{"access_policy": accessPolicyBlock()},
 	}
 }
 
@@ -170,6 +173,8 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 	}
 	s, diags := resolveSettings(m, os.Getenv)
 	resp.Diagnostics.Append(diags...)
+	policy, diags := policyFrom(ctx, m.AccessPolicy)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -179,7 +184,7 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 		RequestTimeout: s.requestTimeout,
 		Secrets:        s.secrets(),
 	})
-	data := &providerData{settings: s, http: hc, claims: newClaims()}
+	data := &providerData{settings: s, http: hc, claims: newClaims(), policy: policy}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

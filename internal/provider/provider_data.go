@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
@@ -22,6 +23,7 @@ import (
 type providerData struct {
 	settings settings
 	http     *http.Client
+	policy   access.Policy // the provider's access_policy
 
 	mu         sync.Mutex
 	scim       *scim.Client

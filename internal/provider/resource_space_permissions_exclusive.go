@@ -47,6 +47,7 @@ type spacePermissionsExclusiveModel struct {
 	SpaceID          types.String `tfsdk:"space_id"`
 	Grants           types.Set    `tfsdk:"grants"`
 	AllowSelfLockout types.Bool   `tfsdk:"allow_self_lockout"`
+	PolicyExemption  types.String `tfsdk:"policy_exemption"`
 }
 
 type grantModel struct {
@@ -107,6 +108,7 @@ func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 			},
+			"policy_exemption": policyExemptionAttribute(),
 			"grants": schema.SetNestedAttribute{
 				MarkdownDescription: "Everyone who has access to the space, one entry per principal.",
 				Required:            true,
@@ -236,6 +238,8 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 	}, path.Root("space_key"), &resp.Diagnostics) {
 		return
 	}
+	// Before the shortcut below: a policy judges unchanged tables too.
+	r.checkPolicy(ctx, plan, &resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
 		var state spacePermissionsExclusiveModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -263,6 +267,26 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 	s.checkChange(ctx, want, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
+}
+
+// checkPolicy judges the planned table against the provider's access_policy, once every grant is known. The
+// space is looked up only when a role could make an administrator.
+func (r *spacePermissionsExclusiveResource) checkPolicy(ctx context.Context, plan spacePermissionsExclusiveModel, diags *diag.Diagnostics) {
+	if plan.SpaceKey.IsUnknown() || !fullyKnown(plan.Grants) {
+		return
+	}
+	want, d := desiredAccess(ctx, plan.Grants)
+	if d.HasError() {
+		return // reported by the plan itself
+	}
+	adminRoles := func(ctx context.Context) (map[string]bool, error) {
+		s, d := r.data.loadSpace(ctx, plan.SpaceKey.ValueString())
+		if d.HasError() {
+			return nil, errors.New(d.Errors()[0].Summary())
+		}
+		return s.AdminRoles(ctx)
+	}
+	checkPolicy(ctx, r.data.policy, plan.SpaceKey.ValueString(), want, adminRoles, plan.PolicyExemption, path.Root("grants"), diags)
 }
 
 // fullyKnown reports whether a value holds no unknown part (a grant whose group id is computed in this run).
@@ -362,7 +386,10 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 	if (len(want.Classic) > 0 && !s.requireClassic(diags)) || (len(want.Roles) > 0 && !s.requireRoles(diags)) {
 		return
 	}
-	// Ids computed in this run were unknown at plan time: check the administrators now.
+	// Ids computed in this run were unknown at plan time: check the policy and the administrators now.
+	if r.checkPolicy(ctx, *plan, diags); diags.HasError() {
+		return
+	}
 	s.checkChange(ctx, want, plan.AllowSelfLockout.ValueBool(), diags)
 	if diags.HasError() {
 		return

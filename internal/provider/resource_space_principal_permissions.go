@@ -48,6 +48,7 @@ type spacePrincipalPermissionsModel struct {
 	PrincipalID      types.String `tfsdk:"principal_id"`
 	Permissions      types.Set    `tfsdk:"permissions"`
 	AllowSelfLockout types.Bool   `tfsdk:"allow_self_lockout"`
+	PolicyExemption  types.String `tfsdk:"policy_exemption"`
 }
 
 // classicPrincipalTypes are the principals a classic space permission can be granted to.
@@ -161,6 +162,7 @@ func (r *spacePrincipalPermissionsResource) Schema(_ context.Context, _ resource
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
+			"policy_exemption": policyExemptionAttribute(),
 		},
 	}
 }
@@ -236,6 +238,8 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 	}, path.Root("space_key"), &resp.Diagnostics) {
 		return
 	}
+	// Before the shortcut below: a policy judges unchanged grants too, at no cost in requests.
+	r.checkPolicy(ctx, plan, &resp.Diagnostics)
 	replacing := !creating && (!plan.SpaceKey.Equal(state.SpaceKey) || !plan.PrincipalType.Equal(state.PrincipalType) ||
 		!plan.PrincipalID.Equal(state.PrincipalID))
 	if !creating && !replacing && plan.Permissions.Equal(state.Permissions) {
@@ -290,6 +294,16 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 			fmt.Sprintf("%s already holds permissions in space %s. This resource takes them over and removes those not "+
 				"configured: %s. Add them to permissions to keep them.", principal, space.Space.Key, strings.Join(taken, ", ")))
 	}
+}
+
+// checkPolicy judges the planned permissions against the provider's access_policy, once they are known.
+func (r *spacePrincipalPermissionsResource) checkPolicy(ctx context.Context, plan spacePrincipalPermissionsModel, diags *diag.Diagnostics) {
+	principal, known := plan.principal()
+	if !known || plan.SpaceKey.IsUnknown() || !fullyKnown(plan.Permissions) {
+		return
+	}
+	c := access.Change{Classic: map[confluence.Principal][]string{principal: setStrings(ctx, plan.Permissions)}}
+	checkPolicy(ctx, r.data.policy, plan.SpaceKey.ValueString(), c, nil, plan.PolicyExemption, path.Root("permissions"), diags)
 }
 
 // modifyDestroyPlan refuses, at plan time, a destroy that would remove the space's last administrator or
@@ -364,6 +378,9 @@ func (r *spacePrincipalPermissionsResource) apply(ctx context.Context, plan spac
 		if !ok {
 			diags.AddError("Principal unknown at apply", "principal_type and principal_id must be known when the resource is applied.")
 		}
+		return
+	}
+	if r.checkPolicy(ctx, plan, diags); diags.HasError() { // values unknown at plan time are judged now
 		return
 	}
 	want := setStrings(ctx, plan.Permissions)

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/access"
+	"github.com/accessplane/terraform-provider-confluence/internal/access/cloud"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
@@ -52,6 +53,7 @@ type spaceRoleAssignmentModel struct {
 	AllowSelfLockout types.Bool   `tfsdk:"allow_self_lockout"`
 	SpaceID          types.String `tfsdk:"space_id"`
 	RoleName         types.String `tfsdk:"role_name"`
+	PolicyExemption  types.String `tfsdk:"policy_exemption"`
 }
 
 func (m *spaceRoleAssignmentModel) principal() confluence.Principal {
@@ -116,6 +118,7 @@ func (r *spaceRoleAssignmentResource) Schema(_ context.Context, _ resource.Schem
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
+			"policy_exemption": policyExemptionAttribute(),
 			"space_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the space (a numeric string).",
 				Computed:            true,
@@ -177,6 +180,8 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 	}, path.Root("space_key"), &resp.Diagnostics) {
 		return
 	}
+	// Before the shortcuts below: a policy judges unchanged assignments too.
+	r.checkPolicy(ctx, client, plan, &resp.Diagnostics)
 	allow := plan.AllowSelfLockout.ValueBool()
 	if !req.State.Raw.IsNull() {
 		if !plan.SpaceKey.Equal(state.SpaceKey) || !plan.PrincipalType.Equal(state.PrincipalType) || !plan.PrincipalID.Equal(state.PrincipalID) {
@@ -238,6 +243,19 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 		return
 	}
 	r.checkSelfLockout(ctx, plan, role, allow, &resp.Diagnostics)
+}
+
+// checkPolicy judges the planned role against the provider's access_policy, once principal and role are known.
+func (r *spaceRoleAssignmentResource) checkPolicy(ctx context.Context, client *confluence.Client, plan spaceRoleAssignmentModel, diags *diag.Diagnostics) {
+	if client == nil || plan.SpaceKey.IsUnknown() || plan.PrincipalType.IsUnknown() || plan.PrincipalID.IsUnknown() || plan.RoleID.IsUnknown() {
+		return
+	}
+	adminRoles := func(ctx context.Context) (map[string]bool, error) {
+		roles, err := cloud.New(client).Roles(ctx)
+		return access.AdminRoleIDs(roles), err
+	}
+	c := access.Change{Roles: map[confluence.Principal]string{plan.principal(): plan.RoleID.ValueString()}}
+	checkPolicy(ctx, r.data.policy, plan.SpaceKey.ValueString(), c, adminRoles, plan.PolicyExemption, path.Root("role_id"), diags)
 }
 
 // plannedRole reads the role an assignment names, from the run's role catalogue.
@@ -396,6 +414,9 @@ func (r *spaceRoleAssignmentResource) Create(ctx context.Context, req resource.C
 	if diags.HasError() || !s.requireRoles(&resp.Diagnostics) {
 		return
 	}
+	if r.checkPolicy(ctx, s.client, plan, &resp.Diagnostics); resp.Diagnostics.HasError() { // values unknown at plan time
+		return
+	}
 	p := plan.principal()
 	if err := s.client.SetRoleAssignments(ctx, s.Space.ID, []confluence.RoleAssignment{{Principal: p, RoleID: plan.RoleID.ValueString()}}); err != nil {
 		addAssignmentWriteError(ctx, s, p, "Could not assign the space role", err, &resp.Diagnostics)
@@ -477,6 +498,9 @@ func (r *spaceRoleAssignmentResource) Update(ctx context.Context, req resource.U
 	}
 	if current == nil || current.RoleID != plan.RoleID.ValueString() {
 		if !s.requireRoles(&resp.Diagnostics) {
+			return
+		}
+		if r.checkPolicy(ctx, s.client, plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 		// One write: the principal's role is replaced, never revoked and granted again.

@@ -1,0 +1,136 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
+)
+
+// accessPolicyModel is the provider's access_policy block.
+type accessPolicyModel struct {
+	DenyAnonymous         types.Bool `tfsdk:"deny_anonymous"`
+	DenyUserPrincipals    types.Bool `tfsdk:"deny_user_principals"`
+	AllowedUserPrincipals types.Set  `tfsdk:"allowed_user_principals"`
+	AdminPrincipals       types.Set  `tfsdk:"admin_principals"`
+}
+
+// adminPrincipalPattern is a principal named as type/id, the form of import IDs' principal part.
+var adminPrincipalPattern = regexp.MustCompile(`^(group|user)/[^/\s]+$`)
+
+func accessPolicyBlock() schema.SingleNestedBlock {
+	return schema.SingleNestedBlock{
+		MarkdownDescription: "Guardrails every space resource (`confluence_space_principal_permissions`, " +
+			"`confluence_space_role_assignment`, `confluence_space_permissions_exclusive`) enforces at plan time, before " +
+			"anything is written. A violation is an error naming the principal and the rule; a resource with " +
+			"`policy_exemption` set gets a warning instead. Values unknown at plan time are checked at apply, before any " +
+			"write. Only what a resource grants is judged: removing access never violates a rule.",
+		Attributes: map[string]schema.Attribute{
+			"deny_anonymous": schema.BoolAttribute{
+				MarkdownDescription: "Anonymous users may be given no permission and no role.",
+				Optional:            true,
+			},
+			"deny_user_principals": schema.BoolAttribute{
+				MarkdownDescription: "Access goes to groups, not to single accounts: a grant or role to a `user` principal is " +
+					"refused unless its account id is in `allowed_user_principals`.",
+				Optional: true,
+			},
+			"allowed_user_principals": schema.SetAttribute{
+				MarkdownDescription: "Account ids that `deny_user_principals` lets through (break-glass accounts).",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"admin_principals": schema.SetAttribute{
+				MarkdownDescription: "When set, only these principals may hold `administer/space` or a role that carries it, " +
+					"written as `group/<group id>` or `user/<account id>`.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(adminPrincipalPattern,
+					"must be group/<group id> or user/<account id>"))},
+			},
+		},
+	}
+}
+
+// policyExemptionAttribute is the per-resource way out of access_policy, with a reason that the plan shows.
+func policyExemptionAttribute() resourceschema.StringAttribute {
+	return resourceschema.StringAttribute{
+		MarkdownDescription: "Why this resource may break the provider's `access_policy`. With it set, a violation is a " +
+			"warning that quotes the reason instead of an error.",
+		Optional:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// policyFrom reads the access_policy block; a value unknown at plan time is an error, since nothing could be
+// judged against it.
+func policyFrom(ctx context.Context, m *accessPolicyModel) (access.Policy, diag.Diagnostics) {
+	var p access.Policy
+	var diags diag.Diagnostics
+	if m == nil {
+		return p, diags
+	}
+	for _, v := range []interface{ IsUnknown() bool }{m.DenyAnonymous, m.DenyUserPrincipals, m.AllowedUserPrincipals, m.AdminPrincipals} {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root("access_policy"), "access_policy must be known at plan time",
+				"Every value of access_policy must be known when Terraform plans: use literals, variables or data sources, "+
+					"not attributes of resources created in the same apply.")
+			return p, diags
+		}
+	}
+	p.DenyAnonymous = m.DenyAnonymous.ValueBool()
+	p.DenyUsers = m.DenyUserPrincipals.ValueBool()
+	p.AllowedUsers = setStrings(ctx, m.AllowedUserPrincipals)
+	for _, s := range setStrings(ctx, m.AdminPrincipals) {
+		typ, id, _ := strings.Cut(s, "/")
+		p.Admins = append(p.Admins, access.Principal{Type: typ, ID: id})
+	}
+	return p, diags
+}
+
+// checkPolicy judges what a resource is about to grant in a space against the provider's access_policy: each
+// violation is an error on attr, or a warning quoting the reason when the resource carries policy_exemption.
+// adminRoles (nil where c holds no roles) is asked for the roles that carry administer/space only when a role
+// could make an administrator, so a classic grant costs no request.
+func checkPolicy(ctx context.Context, p access.Policy, spaceKey string, c access.Change, adminRoles func(context.Context) (map[string]bool, error),
+	exemption types.String, attr path.Path, diags *diag.Diagnostics) {
+	if p.Empty() {
+		return
+	}
+	admins := map[string]bool{}
+	if len(p.Admins) > 0 && len(c.Roles) > 0 && adminRoles != nil {
+		var err error
+		if admins, err = adminRoles(ctx); err != nil {
+			addAPIError(diags, "Could not read the site's space roles to check access_policy", err)
+			return
+		}
+	}
+	for _, v := range p.Check(c, admins) {
+		detail := fmt.Sprintf("In space %s, %s would hold %s, which the provider's access_policy forbids (%s: %s).",
+			spaceKey, v.Principal, v.Access, v.Rule, ruleMeaning[v.Rule])
+		if reason := exemption.ValueString(); reason != "" {
+			diags.AddAttributeWarning(attr, "Access policy exemption", detail+" Allowed by policy_exemption: "+reason)
+			continue
+		}
+		diags.AddAttributeError(attr, "Access policy forbids this access", detail+" Change the grant, or set "+
+			"policy_exemption = \"<reason>\" on this resource to allow it with a warning.")
+	}
+}
+
+// ruleMeaning says what each rule asks for, for its errors.
+var ruleMeaning = map[string]string{
+	access.RuleDenyAnonymous:   "anonymous users may hold no access",
+	access.RuleDenyUsers:       "access goes to groups, and only allowed_user_principals may hold it directly",
+	access.RuleAdminPrincipals: "only admin_principals may administer a space",
+}
