@@ -220,6 +220,7 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 func (p *confluenceProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewPermissionPresetFunction,
+		NewAccessMatrixFunction,
 	}
 }
 
