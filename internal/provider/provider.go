@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,7 +26,10 @@ import (
 // RegistryAddress is the provider's address in the Terraform registry.
 const RegistryAddress = "registry.terraform.io/accessplane/confluence"
 
-var _ provider.Provider = &confluenceProvider{}
+var (
+	_ provider.Provider              = &confluenceProvider{}
+	_ provider.ProviderWithFunctions = &confluenceProvider{}
+)
 
 type confluenceProvider struct {
 	version string
@@ -214,6 +218,14 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewUserDataSource,
 		NewSpacePermissionsDataSource,
 		NewSpaceRolesDataSource,
+	}
+}
+
+// Functions are the provider-defined functions (Terraform 1.8 and later, OpenTofu 1.7 and later).
+func (p *confluenceProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewPermissionPresetFunction,
+		NewAccessMatrixFunction,
 	}
 }
 

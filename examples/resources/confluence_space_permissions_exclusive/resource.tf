@@ -23,6 +23,11 @@ resource "confluence_space_permissions_exclusive" "eng" {
   ]
 }
 
+# The table as Markdown, for the run's outputs or a pull-request comment (Terraform 1.8 or OpenTofu 1.7, and later).
+output "eng_access_matrix" {
+  value = provider::confluence::access_matrix(confluence_space_permissions_exclusive.eng.grants)
+}
+
 # On a site with space roles, grants name a role instead.
 data "confluence_space_roles" "system" {
   type = "SYSTEM"
