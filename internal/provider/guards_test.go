@@ -36,26 +36,6 @@ func guardError(scope, addr, other string) *regexp.Regexp {
 		words("the other resource's address cannot be shown"))
 }
 
-// guardExclusiveBlock is a confluence_space_permissions_exclusive named name; extra holds more arguments.
-func guardExclusiveBlock(name, key, extra string, grants ...grant) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" %q {\n  space_key = %q\n  %s\n  grants = [\n", name, key, extra)
-	for _, g := range grants {
-		fmt.Fprintf(&b, "    {\n      principal_type = %q\n", g.typ)
-		if g.id != "" {
-			fmt.Fprintf(&b, "      principal_id = %q\n", g.id)
-		}
-		if g.role != "" {
-			fmt.Fprintf(&b, "      role_id = %q\n", g.role)
-		} else {
-			fmt.Fprintf(&b, "      permissions = [%s]\n", `"`+strings.Join(g.perms, `", "`)+`"`)
-		}
-		b.WriteString("    },\n")
-	}
-	b.WriteString("  ]\n}\n")
-	return b.String()
-}
-
 // guardPrincipalBlock is a principal-permissions resource for a group in ENG.
 func guardPrincipalBlock(name, groupID, extra string) string {
 	return fmt.Sprintf(`
@@ -106,8 +86,8 @@ func TestAccGuard_twoExclusiveSpaceTables(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.Config(guardExclusiveBlock("first", "ENG", "", adminGrant(env)) +
-				guardExclusiveBlock("second", "ENG", "depends_on = [confluence_space_permissions_exclusive.first]", adminGrant(env), teamGrant)),
+			Config: env.Config(spaceExclusiveBody("first", "ENG", "", adminGrant(env)) +
+				spaceExclusiveBody("second", "ENG", "depends_on = [confluence_space_permissions_exclusive.first]", adminGrant(env), teamGrant)),
 			ExpectError: guardError("space ENG", "confluence_space_permissions_exclusive.second",
 				"a confluence_space_permissions_exclusive with 1 grant."),
 		}},
@@ -122,7 +102,7 @@ func TestAccGuard_exclusiveBesidePrincipalPermissions(t *testing.T) {
 	team := env.NewGroup(t, "eng-team")
 	readers := env.NewGroup(t, "eng-readers")
 	table := func(extra string) string {
-		return guardExclusiveBlock("table", "ENG", extra, adminGrant(env),
+		return spaceExclusiveBody("table", "ENG", extra, adminGrant(env),
 			grant{typ: "group", id: team, perms: []string{"read/space", "create/page"}})
 	}
 	resource.UnitTest(t, resource.TestCase{
@@ -151,7 +131,7 @@ func TestAccGuard_exclusiveBesideRoleAssignment(t *testing.T) {
 	roles := env.SpaceRoleIDs(t)
 	writers := env.NewGroup(t, "doc-writers")
 	table := func(extra string) string {
-		return guardExclusiveBlock("table", "DOCS", extra, grant{typ: "user", id: env.Creds.AdminAccountID, role: roles["Admin"]})
+		return spaceExclusiveBody("table", "DOCS", extra, grant{typ: "user", id: env.Creds.AdminAccountID, role: roles["Admin"]})
 	}
 	assignment := func(extra string) string {
 		return roleAssignmentBody("writers", "DOCS", "group", writers, roles["Collaborator"], extra)
@@ -220,7 +200,7 @@ func TestAccGuard_fightWithAppliedTable(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
 	readers := env.NewGroup(t, "eng-readers")
-	table := guardExclusiveBlock("table", "ENG", "", adminGrant(env))
+	table := spaceExclusiveBody("table", "ENG", "", adminGrant(env))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
@@ -249,8 +229,8 @@ func TestAccGuard_noFight(t *testing.T) {
 	config := env.Config(
 		guardPrincipalBlock("team", team, "") +
 			guardPrincipalBlock("readers", readers, "depends_on = [confluence_space_principal_permissions.team]") +
-			guardExclusiveBlock("ops", "OPS", "", adminGrant(env), ops) +
-			guardExclusiveBlock("hr", "HR", "depends_on = [confluence_space_permissions_exclusive.ops]", adminGrant(env)) +
+			spaceExclusiveBody("ops", "OPS", "", adminGrant(env), ops) +
+			spaceExclusiveBody("hr", "HR", "depends_on = [confluence_space_permissions_exclusive.ops]", adminGrant(env)) +
 			guardMemberBlock("a0", groupA, usersA[0], "") +
 			guardMemberBlock("a1", groupA, usersA[1], "depends_on = [confluence_scim_group_member.a0]") +
 			guardMembersBlock("b", groupB, "", usersB...) +
@@ -287,7 +267,7 @@ func TestAccGuard_replacementIsNotAFight(t *testing.T) {
 	groupB, usersB := scimMemberFixture(t, env.SCIM(t), "group-b", 2)
 	me := env.Creds.AdminAccountID
 	config := func(key, groupID string, users []string) string {
-		return env.Config(guardExclusiveBlock("table", key, "", adminGrant(env), grant{typ: "group", id: team, perms: []string{"read/space"}}) +
+		return env.Config(spaceExclusiveBody("table", key, "", adminGrant(env), grant{typ: "group", id: team, perms: []string{"read/space"}}) +
 			guardPrincipalBlock("team", team, "") +
 			guardMembersBlock("list", groupID, "", users...))
 	}
@@ -357,7 +337,7 @@ func TestAccGuard_destroyIsNotAFight(t *testing.T) {
 			{
 				// The table leaves the team out, as the destroy of its permissions does, so the order of the two
 				// does not matter.
-				Config: env.Config(guardExclusiveBlock("table", "ENG", "", adminGrant(env)) + guardMemberBlock("m", groupID, users[0], "")),
+				Config: env.Config(spaceExclusiveBody("table", "ENG", "", adminGrant(env)) + guardMemberBlock("m", groupID, users[0], "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("confluence_space_principal_permissions.team", plancheck.ResourceActionDestroy),
 					plancheck.ExpectResourceAction("confluence_space_permissions_exclusive.table", plancheck.ResourceActionCreate),

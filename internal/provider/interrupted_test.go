@@ -86,8 +86,8 @@ func (p *protocolRun) noErrors(what string, diags []*tfprotov6.Diagnostic) {
 	}
 }
 
-// plan plans a new resource of typeName from config and returns the diagnostics.
-func (p *protocolRun) plan(typeName string, config map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+// plan plans a new resource of typeName from config.
+func (p *protocolRun) plan(typeName string, config map[string]tftypes.Value) (*tfprotov6.PlanResourceChangeResponse, *tfprotov6.DynamicValue, *tfprotov6.DynamicValue) {
 	p.t.Helper()
 	s := p.schemas.ResourceSchemas[typeName]
 	typ := s.ValueType()
@@ -102,29 +102,18 @@ func (p *protocolRun) plan(typeName string, config map[string]tftypes.Value) []*
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	return resp.Diagnostics
+	return resp, cfg, &null
 }
 
 // create plans a new resource of typeName from config, then applies it with ctx, returning the new state's
 // attributes (nil when none was saved) and the diagnostics.
 func (p *protocolRun) create(ctx context.Context, typeName string, config map[string]tftypes.Value) (map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
-	s := p.schemas.ResourceSchemas[typeName]
-	typ := s.ValueType()
-	cfg := p.value(s, config)
-	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	plan, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName: typeName, PriorState: &null, ProposedNewState: cfg, Config: cfg,
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
+	typ := p.schemas.ResourceSchemas[typeName].ValueType()
+	plan, cfg, null := p.plan(typeName, config)
 	p.noErrors("plan", plan.Diagnostics)
 	applied, err := p.server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: typeName, PriorState: &null, PlannedState: plan.PlannedState, Config: cfg, PlannedPrivate: plan.PlannedPrivate,
+		TypeName: typeName, PriorState: null, PlannedState: plan.PlannedState, Config: cfg, PlannedPrivate: plan.PlannedPrivate,
 	})
 	if err != nil {
 		p.t.Fatal(err)

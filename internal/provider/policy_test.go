@@ -133,6 +133,11 @@ resource "confluence_space_principal_permissions" "late" {
 	}
 }
 
+func planDiags(run *protocolRun, config map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	resp, _, _ := run.plan("confluence_space_principal_permissions", config)
+	return resp.Diagnostics
+}
+
 // policy_exemption turns a violation into a warning that quotes the reason (the plugin test harness cannot see
 // warnings, so this drives the protocol).
 func TestPolicy_exemptionIsAWarning(t *testing.T) {
@@ -162,11 +167,11 @@ func TestPolicy_exemptionIsAWarning(t *testing.T) {
 		}
 		return errs, warns
 	}
-	if errs, _ := summaries(run.plan("confluence_space_principal_permissions", config)); len(errs) != 1 || errs[0] != "Access policy forbids this access" {
+	if errs, _ := summaries(planDiags(run, config)); len(errs) != 1 || errs[0] != "Access policy forbids this access" {
 		t.Fatalf("errors %q without an exemption, want the policy's", errs)
 	}
 	config["policy_exemption"] = tftypes.NewValue(tftypes.String, "public runbooks")
-	errs, warns := summaries(run.plan("confluence_space_principal_permissions", config))
+	errs, warns := summaries(planDiags(run, config))
 	if len(errs) != 0 || len(warns) != 1 || !regexp.MustCompile(`^Access policy exemption: .*deny_anonymous.*Allowed by policy_exemption: public runbooks$`).MatchString(warns[0]) {
 		t.Fatalf("errors %q, warnings %q: want one warning quoting the reason", errs, warns)
 	}

@@ -74,12 +74,17 @@ type grant struct {
 	perms         []string
 }
 
+// spaceExclusiveConfig is a configuration with one confluence_space_permissions_exclusive named "this".
 func spaceExclusiveConfig(env *acctest.Env, key string, extra string, grants ...grant) string {
+	return env.Config(spaceExclusiveBody("this", key, extra, grants...))
+}
+
+// spaceExclusiveBody is a confluence_space_permissions_exclusive named name; extra holds more arguments.
+func spaceExclusiveBody(name, key, extra string, grants ...grant) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" \"this\" {\n  space_key = %q\n%s\n  grants = [\n", key, extra)
+	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" %q {\n  space_key = %q\n  %s\n  grants = [\n", name, key, extra)
 	for _, g := range grants {
-		b.WriteString("    {\n")
-		fmt.Fprintf(&b, "      principal_type = %q\n", g.typ)
+		fmt.Fprintf(&b, "    {\n      principal_type = %q\n", g.typ)
 		if g.id != "" {
 			fmt.Fprintf(&b, "      principal_id = %q\n", g.id)
 		}
@@ -91,7 +96,7 @@ func spaceExclusiveConfig(env *acctest.Env, key string, extra string, grants ...
 		b.WriteString("    },\n")
 	}
 	b.WriteString("  ]\n}\n")
-	return env.Config(b.String())
+	return b.String()
 }
 
 func TestAccSpacePermissionsExclusive_classic(t *testing.T) {
