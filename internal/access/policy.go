@@ -19,6 +19,11 @@ func (p Policy) Empty() bool {
 	return !p.DenyAnonymous && !p.DenyUsers && len(p.Admins) == 0
 }
 
+// MayAdminister reports whether the policy lets pr administer: anyone when Admins is empty.
+func (p Policy) MayAdminister(pr Principal) bool {
+	return len(p.Admins) == 0 || slices.Contains(p.Admins, pr)
+}
+
 // The rules, by the name of the provider setting that turns them on.
 const (
 	RuleDenyAnonymous   = "deny_anonymous"
@@ -52,7 +57,7 @@ func (p Policy) Check(c Change, adminRoles map[string]bool) []Violation {
 		case p.DenyUsers && pr.Type == PrincipalUser && !slices.Contains(p.AllowedUsers, pr.ID):
 			out = append(out, Violation{Rule: RuleDenyUsers, Principal: pr, Access: what})
 		}
-		if admin && len(p.Admins) > 0 && !slices.Contains(p.Admins, pr) {
+		if admin && !p.MayAdminister(pr) {
 			out = append(out, Violation{Rule: RuleAdminPrincipals, Principal: pr, Access: what})
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -33,7 +34,8 @@ func accessPolicyBlock() schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Guardrails every space resource (`confluence_space_principal_permissions`, " +
 			"`confluence_space_role_assignment`, `confluence_space_permissions_exclusive`) enforces at plan time, before " +
-			"anything is written. A violation is an error naming the principal and the rule; a resource with " +
+			"anything is written, and `confluence_group_mapping` for product access that administers the site " +
+			"(`atlassian/admin`, `atlassian/user-access-admin`, under `admin_principals`). A violation is an error naming the principal and the rule; a resource with " +
 			"`policy_exemption` set gets a warning instead. Values unknown at plan time are checked at apply, before any " +
 			"write. Only what a resource grants is judged: removing access never violates a rule.",
 		Attributes: map[string]schema.Attribute{
@@ -125,6 +127,32 @@ func checkPolicy(ctx context.Context, p access.Policy, spaceKey string, c access
 		}
 		diags.AddAttributeError(attr, "Access policy forbids this access", detail+" Change the grant, or set "+
 			"policy_exemption = \"<reason>\" on this resource to allow it with a warning.")
+	}
+}
+
+// productAdminRoles are the product-access roles that administer the site: under admin_principals only those
+// groups may hold them.
+var productAdminRoles = []string{"atlassian/admin", "atlassian/user-access-admin"}
+
+// checkProductAccessPolicy judges the product access a mapping gives a group against admin_principals, like
+// checkPolicy does for space access.
+func checkProductAccessPolicy(p access.Policy, groupID string, roles []string, exemption types.String, diags *diag.Diagnostics) {
+	group := access.Principal{Type: access.PrincipalGroup, ID: groupID}
+	if p.MayAdminister(group) {
+		return
+	}
+	for _, role := range roles {
+		if !slices.Contains(productAdminRoles, role) {
+			continue
+		}
+		detail := fmt.Sprintf("On the Confluence site, %s would hold %s, which the provider's access_policy forbids (%s: %s).",
+			group, role, access.RuleAdminPrincipals, ruleMeaning[access.RuleAdminPrincipals])
+		if reason := exemption.ValueString(); reason != "" {
+			diags.AddAttributeWarning(path.Root("product_access"), "Access policy exemption", detail+" Allowed by policy_exemption: "+reason)
+			continue
+		}
+		diags.AddAttributeError(path.Root("product_access"), "Access policy forbids this access", detail+" Remove the role, add "+
+			"the group to admin_principals, or set policy_exemption = \"<reason>\" on this resource to allow it with a warning.")
 	}
 }
 

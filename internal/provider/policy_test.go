@@ -79,7 +79,8 @@ func TestAccPolicy_allowed(t *testing.T) {
     admin_principals = ["user/%s"]`, me, me)
 	config := policyConfig(env, policy, fmt.Sprintf(`
 resource "confluence_space_permissions_exclusive" "eng" {
-  space_key = "ENG"
+  space_key        = "ENG"
+  policy_exemption = "kept in state although nothing needs it"
   grants = [
     { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] },
     { principal_type = "group", principal_id = %q, permissions = ["read/space", "create/page"] },
@@ -92,7 +93,7 @@ resource "confluence_space_principal_permissions" "public" {
   permissions      = ["read/space"]
   policy_exemption = "OPS runbooks are public by decision of the security team"
 }
-`, me, team)+roleAssignmentBody("viewers", "DOCS", "group", team, roles["Viewer"]))
+`, me, team)+roleAssignmentBody("viewers", "DOCS", "group", team, roles["Viewer"], `policy_exemption = "kept in state"`))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: config}},
@@ -175,4 +176,37 @@ func TestPolicy_exemptionIsAWarning(t *testing.T) {
 	if len(errs) != 0 || len(warns) != 1 || !regexp.MustCompile(`^Access policy exemption: .*deny_anonymous.*Allowed by policy_exemption: public runbooks$`).MatchString(warns[0]) {
 		t.Fatalf("errors %q, warnings %q: want one warning quoting the reason", errs, warns)
 	}
+}
+
+// Product access that administers the site goes only to admin_principals: a mapping giving atlassian/admin to
+// another group is refused at plan time, and applies with policy_exemption.
+func TestAccPolicy_productAdmin(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	target := env.NewGroup(t, "policy-admins")
+	body := func(extra string) string {
+		return fmt.Sprintf(`
+resource "confluence_scim_group" "ops" {
+  display_name = "policy-ops"
+}
+
+resource "confluence_group_mapping" "ops" {
+  scim_group_id   = confluence_scim_group.ops.id
+  target_group_id = %q
+  product_access  = ["atlassian/user", "atlassian/admin"]
+  %s
+}
+`, target, extra)
+	}
+	policy := `admin_principals = ["group/00000000-0000-4000-8000-000000000000"]`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      policyConfig(env, policy, body("")),
+				ExpectError: regexp.MustCompile(wrapped(`(?s)Access policy forbids this access.*group/` + target + ` would hold atlassian/admin.*admin_principals`)),
+			},
+			{Config: policyConfig(env, policy, body(`policy_exemption = "the operations group runs the site"`))},
+		},
+	})
 }

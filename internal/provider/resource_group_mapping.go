@@ -57,6 +57,7 @@ type groupMappingModel struct {
 	ConfluenceGroupName types.String `tfsdk:"confluence_group_name"`
 	Mode                types.String `tfsdk:"mode"`
 	MemberAccountIDs    types.Set    `tfsdk:"member_account_ids"`
+	PolicyExemption     types.String `tfsdk:"policy_exemption"`
 }
 
 func (m *groupMappingModel) mirrored() bool { return !m.TargetGroupID.IsNull() }
@@ -109,6 +110,7 @@ func (r *groupMappingResource) Schema(_ context.Context, _ resource.SchemaReques
 				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(roles...))},
 			},
+			"policy_exemption": policyExemptionAttribute(),
 			"confluence_group_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the Atlassian group to grant space permissions to.",
 				Computed:            true,
@@ -261,6 +263,9 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.SCIMGroupID.IsUnknown() && !plan.TargetGroupID.IsUnknown() {
 		plan.ID = types.StringValue(mappingID(plan.SCIMGroupID.ValueString(), plan.TargetGroupID.ValueString()))
 	}
+	if !plan.ConfluenceGroupID.IsUnknown() && !plan.ProductAccess.IsUnknown() { // else judged at apply
+		checkProductAccessPolicy(r.data.policy, plan.ConfluenceGroupID.ValueString(), setStrings(ctx, plan.ProductAccess), plan.PolicyExemption, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
@@ -347,6 +352,10 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 	var diags diag.Diagnostics
 	timeout := r.data.settings.consistencyTimeout
 	parallelism := r.data.settings.parallelism
+	// Before any write: a group known only now (a SCIM group synced in this run) is judged here.
+	if checkProductAccessPolicy(r.data.policy, groupID, setStrings(ctx, plan.ProductAccess), plan.PolicyExemption, &diags); diags.HasError() {
+		return diags
+	}
 
 	if plan.mirrored() {
 		// Apply what the plan showed; only a plan that could not know (a SCIM group created in this run) reads now.
