@@ -49,3 +49,15 @@ data "confluence_group" "users" {
 }
 
 data "confluence_scim_directory" "this" {}
+
+variable "break_glass_account_ids" {
+  description = "Account ids that may hold access directly despite deny_user_principals."
+  type        = set(string)
+  default     = []
+}
+
+variable "space_admin_group_ids" {
+  description = "Groups that alone may administer spaces; empty leaves administration unrestricted."
+  type        = set(string)
+  default     = []
+}
