@@ -267,6 +267,36 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 		return
 	}
 	s.checkChange(ctx, want, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
+	r.warnTableChanges(ctx, s, want, &resp.Diagnostics)
+}
+
+// warnTableChanges names, in one warning, who gains and loses what when the table changes. It reads only what
+// the plan has read already (the space's listings and role catalogue, once per run) and the principals' names.
+func (r *spacePermissionsExclusiveResource) warnTableChanges(ctx context.Context, s *spaceAccess, want access.Change, diags *diag.Diagnostics) {
+	b := s.Backend()
+	before := map[confluence.Principal][]string{}
+	if s.Caps.Classic {
+		grants, err := b.Grants(ctx, s.Space)
+		if err != nil {
+			return // the names are a courtesy; the plan itself has reported any read that matters
+		}
+		for _, g := range grants {
+			before[g.Principal] = append(before[g.Principal], g.Permission)
+		}
+	}
+	deltas := classicDeltas(before, want.Classic, s.Caps.Classic)
+	if s.Caps.Roles {
+		assignments, err := b.Assignments(ctx, s.Space)
+		if err != nil {
+			return
+		}
+		roles, err := b.Roles(ctx)
+		if err != nil {
+			return
+		}
+		deltas = append(deltas, roleDeltas(assignments, want.Roles, roleNames(roles))...)
+	}
+	r.data.warnAccessChanges(ctx, s.Space.Key, deltas, diags)
 }
 
 // checkPolicy judges the planned table against the provider's access_policy, once every grant is known. The

@@ -288,6 +288,7 @@ func (r *spacePrincipalPermissionsResource) ModifyPlan(ctx context.Context, req 
 		}
 	}
 	space.checkAdminKept(ctx, planned, plan.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
+	r.data.warnAccessChanges(ctx, space.Space.Key, classicDeltas(map[confluence.Principal][]string{principal: have}, planned, false), &resp.Diagnostics)
 
 	if taken := access.Difference(have, want); (creating || replacing) && len(taken) > 0 && !resp.Diagnostics.HasError() {
 		resp.Diagnostics.AddWarning("Existing permissions will be removed",

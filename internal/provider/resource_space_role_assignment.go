@@ -239,10 +239,14 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 					"or add an import block:\n\n  import {\n    to = confluence_space_role_assignment.<name>\n    id = %q\n  }\n\n"+
 					"then set role_id to the role it should hold.", plan.PrincipalType.ValueString(), plan.PrincipalID.ValueString(),
 					held, s.Space.Key, id, id))
+			return
 		}
+		r.data.warnAccessChanges(ctx, s.Space.Key, []accessDelta{{principal: plan.principal(), roleAfter: role.Name}}, &resp.Diagnostics)
 		return
 	}
 	r.checkSelfLockout(ctx, plan, role, allow, &resp.Diagnostics)
+	before := nameOr(map[string]string{state.RoleID.ValueString(): state.RoleName.ValueString()}, state.RoleID.ValueString())
+	r.data.warnAccessChanges(ctx, s.Space.Key, []accessDelta{{principal: plan.principal(), roleBefore: before, roleAfter: role.Name}}, &resp.Diagnostics)
 }
 
 // checkPolicy judges the planned role against the provider's access_policy, once principal and role are known.
