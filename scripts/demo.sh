@@ -93,7 +93,7 @@ code=$?
 set -e
 grep -E '^  # |^ +[~+-] [a-z_]+ +=|^ +[+-] "|^Plan:' "$work/plan.log" || true
 # The plan's warnings name who gains or loses access.
-awk '/^Warning: Access changes/ {w = 1; b = 0; next} w && /^$/ {if (++b == 3) w = 0; next} w && b == 2 {print "    " $0}' "$work/plan.log"
+awk '/^Warning: (Access|Membership) changes/ {w = 1; b = 0; next} w && /^$/ {if (++b == 3) w = 0; next} w && b == 2 {print "    " $0}' "$work/plan.log"
 if [ "$code" -ne 2 ]; then
   cat "$work/plan.log"
   echo "expected exit code 2 (changes present), got $code" >&2

@@ -89,6 +89,12 @@ func (p *protocolRun) noErrors(what string, diags []*tfprotov6.Diagnostic) {
 // plan plans a new resource of typeName from config.
 func (p *protocolRun) plan(typeName string, config map[string]tftypes.Value) (*tfprotov6.PlanResourceChangeResponse, *tfprotov6.DynamicValue, *tfprotov6.DynamicValue) {
 	p.t.Helper()
+	return p.planFrom(typeName, nil, config)
+}
+
+// planFrom plans a change of typeName from the prior state's attributes (nil: a new resource) to config.
+func (p *protocolRun) planFrom(typeName string, prior, config map[string]tftypes.Value) (*tfprotov6.PlanResourceChangeResponse, *tfprotov6.DynamicValue, *tfprotov6.DynamicValue) {
+	p.t.Helper()
 	s := p.schemas.ResourceSchemas[typeName]
 	typ := s.ValueType()
 	cfg := p.value(s, config)
@@ -96,8 +102,12 @@ func (p *protocolRun) plan(typeName string, config map[string]tftypes.Value) (*t
 	if err != nil {
 		p.t.Fatal(err)
 	}
+	priorState := &null
+	if prior != nil {
+		priorState = p.value(s, prior)
+	}
 	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName: typeName, PriorState: &null, ProposedNewState: cfg, Config: cfg,
+		TypeName: typeName, PriorState: priorState, ProposedNewState: cfg, Config: cfg,
 	})
 	if err != nil {
 		p.t.Fatal(err)

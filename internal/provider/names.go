@@ -163,6 +163,33 @@ func (d *providerData) warnAccessChanges(ctx context.Context, spaceKey string, d
 	diags.AddWarning("Access changes in space "+spaceKey, spaceKey+": "+strings.Join(parts, "; "))
 }
 
+// warnGroupChanges adds one warning naming the accounts that join or leave a group and the site roles it gains
+// or loses, such as "Group ops-wiki-editors: user Ken Contract <ken@example.com> leaves; gains atlassian/user".
+func (d *providerData) warnGroupChanges(ctx context.Context, group string, joins, leaves, gains, losses []string, diags *diag.Diagnostics) {
+	if len(joins)+len(leaves)+len(gains)+len(losses) == 0 {
+		return
+	}
+	accounts := make([]confluence.Principal, 0, len(joins)+len(leaves))
+	for _, id := range slices.Concat(joins, leaves) {
+		accounts = append(accounts, confluence.Principal{Type: confluence.PrincipalUser, ID: id})
+	}
+	names := d.principalNames(ctx, accounts)
+	var parts []string
+	for _, id := range joins {
+		parts = append(parts, names[confluence.Principal{Type: confluence.PrincipalUser, ID: id}]+" joins")
+	}
+	for _, id := range leaves {
+		parts = append(parts, names[confluence.Principal{Type: confluence.PrincipalUser, ID: id}]+" leaves")
+	}
+	if len(gains) > 0 {
+		parts = append(parts, "gains "+strings.Join(gains, ", "))
+	}
+	if len(losses) > 0 {
+		parts = append(parts, "loses "+strings.Join(losses, ", "))
+	}
+	diags.AddWarning("Access changes in group "+group, "Group "+group+": "+strings.Join(parts, "; "))
+}
+
 func (dl accessDelta) describe() string {
 	var parts []string
 	switch {

@@ -94,3 +94,95 @@ func TestAccNames_tableAndNoChange(t *testing.T) {
 		},
 	})
 }
+
+// A member list that loses a member names it by the display the group lists, from the refresh's read of the
+// group; one that gains a member names it by SCIM id.
+func TestNames_membership(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	ctx := context.Background()
+	var ids []string
+	for _, name := range []string{"ann@example.com", "bob@example.com"} {
+		u, err := api.CreateUser(ctx, scim.User{UserName: name, Emails: []scim.Email{{Value: name, Type: "work", Primary: true}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	g, err := api.CreateGroup(ctx, scim.Group{DisplayName: "named-members"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.AddMembers(ctx, g.ID, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	set := func(ids ...string) tftypes.Value {
+		vals := make([]tftypes.Value, len(ids))
+		for i, id := range ids {
+			vals[i] = tftypes.NewValue(tftypes.String, id)
+		}
+		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vals)
+	}
+	groupID := tftypes.NewValue(tftypes.String, g.ID)
+	run := newProtocolRun(t, env)
+	resp, _, _ := run.planFrom("confluence_scim_group_members_exclusive",
+		map[string]tftypes.Value{"group_id": groupID, "user_ids": set(ids[1])},
+		map[string]tftypes.Value{"group_id": groupID, "user_ids": set(ids[0])})
+	var got string
+	for _, d := range resp.Diagnostics {
+		if strings.HasPrefix(d.Summary, "Membership changes in SCIM group") {
+			got = d.Detail
+		}
+	}
+	want := fmt.Sprintf("SCIM group %s: user %s joins; user bob@example.com (%s) leaves", g.ID, ids[0], ids[1])
+	if got != want {
+		t.Fatalf("warning %q, want %q", got, want)
+	}
+}
+
+// A mirrored mapping names the accounts it adds to or removes from its group, and the product access it changes.
+func TestNames_mirroredMapping(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	ctx := context.Background()
+	member, err := api.CreateUser(ctx, scim.User{UserName: "mia@example.com", DisplayName: "Mia Member",
+		Emails: []scim.Email{{Value: "mia@example.com", Type: "work", Primary: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err := api.CreateGroup(ctx, scim.Group{DisplayName: "mirrored-source"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.AddMembers(ctx, sg.ID, member.ID); err != nil {
+		t.Fatal(err)
+	}
+	target := env.NewGroup(t, "mirror-target")
+	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	set := func(vs ...string) tftypes.Value {
+		vals := make([]tftypes.Value, len(vs))
+		for i, v := range vs {
+			vals[i] = str(v)
+		}
+		return tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, vals)
+	}
+	config := map[string]tftypes.Value{"scim_group_id": str(sg.ID), "target_group_id": str(target), "product_access": set("atlassian/user")}
+	prior := map[string]tftypes.Value{
+		"id": str(sg.ID + "/" + target), "scim_group_id": str(sg.ID), "target_group_id": str(target),
+		"product_access": set(), "confluence_group_id": str(target), "confluence_group_name": str("mirror-target"),
+		"mode": str("mirrored"), "member_account_ids": set(),
+	}
+	resp, _, _ := newProtocolRun(t, env).planFrom("confluence_group_mapping", prior, config)
+	var got string
+	for _, d := range resp.Diagnostics {
+		if d.Summary == "Access changes in group mirror-target" {
+			got = d.Detail
+		}
+	}
+	want := "Group mirror-target: user Mia Member <mia@example.com> joins; gains atlassian/user"
+	if got != want {
+		t.Fatalf("warning %q, want %q (diagnostics %v)", got, want, resp.Diagnostics)
+	}
+}

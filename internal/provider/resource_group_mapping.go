@@ -266,7 +266,30 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.ConfluenceGroupID.IsUnknown() && !plan.ProductAccess.IsUnknown() { // else judged at apply
 		checkProductAccessPolicy(r.data.policy, plan.ConfluenceGroupID.ValueString(), setStrings(ctx, plan.ProductAccess), plan.PolicyExemption, &resp.Diagnostics)
 	}
+	r.warnChanges(ctx, req, plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// warnChanges names the accounts a mirrored mapping adds or removes and the product access it changes, once
+// both are known. Nothing is read when nothing changes.
+func (r *groupMappingResource) warnChanges(ctx context.Context, req resource.ModifyPlanRequest, plan groupMappingModel, diags *diag.Diagnostics) {
+	if req.State.Raw.IsNull() || plan.ProductAccess.IsUnknown() {
+		return
+	}
+	var state groupMappingModel
+	if d := req.State.Get(ctx, &state); d.HasError() {
+		return
+	}
+	var joins, leaves []string
+	if plan.mirrored() && !plan.MemberAccountIDs.IsUnknown() && !state.MemberAccountIDs.IsNull() {
+		joins, leaves = diff(setStrings(ctx, state.MemberAccountIDs), setStrings(ctx, plan.MemberAccountIDs))
+	}
+	gains, losses := diff(setStrings(ctx, state.ProductAccess), setStrings(ctx, plan.ProductAccess))
+	group := plan.ConfluenceGroupName.ValueString()
+	if group == "" {
+		group = plan.ConfluenceGroupID.ValueString()
+	}
+	r.data.warnGroupChanges(ctx, group, joins, leaves, gains, losses, diags)
 }
 
 // isSCIMNotFound reports whether err is the SCIM directory's 404, as opposed to the organization's 404 of a

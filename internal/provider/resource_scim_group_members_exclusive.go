@@ -104,6 +104,44 @@ func (r *scimGroupMembersExclusiveResource) ModifyPlan(ctx context.Context, req 
 		kind: groupClaimKind, key: plan.GroupID.ValueString(), resourceType: "confluence_scim_group_members_exclusive",
 		exclusive: true, fingerprint: configFingerprint(req.Config), subject: countSubject(plan.UserIDs, "member", "user_ids"),
 	}, path.Root("group_id"), &resp.Diagnostics)
+	r.warnChanges(ctx, req, plan, &resp.Diagnostics)
+}
+
+// warnChanges names the members a plan adds or removes: those leaving by the display the group lists for them
+// (from the refresh's one read of the group), those joining by SCIM id. Nothing is read when nothing changes.
+func (r *scimGroupMembersExclusiveResource) warnChanges(ctx context.Context, req resource.ModifyPlanRequest, plan scimGroupMembersExclusiveModel, diags *diag.Diagnostics) {
+	if req.State.Raw.IsNull() || plan.UserIDs.IsUnknown() || !fullyKnown(plan.UserIDs) {
+		return
+	}
+	var state scimGroupMembersExclusiveModel
+	if d := req.State.Get(ctx, &state); d.HasError() || !state.GroupID.Equal(plan.GroupID) {
+		return
+	}
+	joins, leaves := diff(setStrings(ctx, state.UserIDs), setStrings(ctx, plan.UserIDs))
+	if len(joins)+len(leaves) == 0 {
+		return
+	}
+	client, d := r.data.SCIM(ctx)
+	if d.HasError() {
+		return
+	}
+	displays, err := client.MemberDisplays(ctx, plan.GroupID.ValueString(), leaves)
+	if err != nil {
+		displays = map[string]string{} // a courtesy: ids stand
+	}
+	var parts []string
+	for _, id := range joins {
+		parts = append(parts, "user "+id+" joins")
+	}
+	for _, id := range leaves {
+		name := id
+		if d := displays[id]; d != "" {
+			name = d + " (" + id + ")"
+		}
+		parts = append(parts, "user "+name+" leaves")
+	}
+	diags.AddWarning("Membership changes in SCIM group "+plan.GroupID.ValueString(),
+		"SCIM group "+plan.GroupID.ValueString()+": "+strings.Join(parts, "; "))
 }
 
 func (r *scimGroupMembersExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

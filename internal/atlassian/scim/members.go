@@ -12,15 +12,31 @@ import (
 // gateway timeouts, and a failure leaves the outcome of at most one chunk unknown.
 const MembersPerPatch = 100
 
-// memberSet is a group's members by SCIM user id.
-type memberSet map[string]struct{}
+// memberSet is a group's members: SCIM user id to the display the group lists for it (a user name or email).
+type memberSet map[string]string
 
 func newMemberSet(members []Member) memberSet {
 	set := make(memberSet, len(members))
 	for _, m := range members {
-		set[m.Value] = struct{}{}
+		set[m.Value] = m.Display
 	}
 	return set
+}
+
+// MemberDisplays returns, for each of ids that is a member of the group, the display the group lists for it
+// (RFC 7643 members.display: a user name or email), from the same one read per run as Members.
+func (c *Client) MemberDisplays(ctx context.Context, groupID string, ids []string) (map[string]string, error) {
+	set, err := c.memberSetOf(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		if d := set[id]; d != "" {
+			out[id] = d
+		}
+	}
+	return out, nil
 }
 
 // memberSetOf reads a group's members through the client's run cache: any number of membership resources of
