@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -179,7 +180,7 @@ func (e *Env) Config(body string) string {
 // admin would in drift steps.
 func (e *Env) SCIM(t testing.TB) *scim.Client {
 	t.Helper()
-	c, err := scim.New(transport.NewHTTPClient(transport.Config{UserAgent: "acctest"}), e.Settings()["scim_directory_url"], e.Creds.SCIMAPIKey)
+	c, err := scim.New(transport.NewHTTPClient(checkClientConfig), e.Settings()["scim_directory_url"], e.Creds.SCIMAPIKey)
 	if err != nil {
 		t.Fatalf("SCIM client: %v", err)
 	}
@@ -190,17 +191,21 @@ func (e *Env) SCIM(t testing.TB) *scim.Client {
 // as an organization admin would in drift steps.
 func (e *Env) Admin(t testing.TB) *admin.Client {
 	t.Helper()
-	c, err := admin.New(transport.NewHTTPClient(transport.Config{UserAgent: "acctest"}), e.URL, e.Creds.OrgID, e.Creds.AdminAPIKey)
+	c, err := admin.New(transport.NewHTTPClient(checkClientConfig), e.URL, e.Creds.OrgID, e.Creds.AdminAPIKey)
 	if err != nil {
 		t.Fatalf("Admin client: %v", err)
 	}
 	return c
 }
 
+// checkClientConfig is the transport of the tests' own clients. It retries like the provider does, so that a
+// check against a rate-limited or faulty emulator waits instead of failing on the first 429.
+var checkClientConfig = transport.Config{UserAgent: "acctest", MaxRetries: 10, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Second}
+
 // Confluence is a client of the emulator's Confluence REST API, authenticated as the site admin.
 func (e *Env) Confluence(t testing.TB) *confluence.Client {
 	t.Helper()
-	c, err := confluence.New(transport.NewHTTPClient(transport.Config{UserAgent: "acctest"}), e.URL, transport.Basic(e.Creds.Email, e.Creds.APIToken))
+	c, err := confluence.New(transport.NewHTTPClient(checkClientConfig), e.URL, transport.Basic(e.Creds.Email, e.Creds.APIToken))
 	if err != nil {
 		t.Fatalf("Confluence client: %v", err)
 	}
