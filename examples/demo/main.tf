@@ -84,28 +84,28 @@ data "confluence_user" "me" {
 
 resource "confluence_space_permissions_exclusive" "eng" {
   space_key = "ENG"
-  grants = [
-    {
+  grants = {
+    space_admin = {
       principal_type = "user"
       principal_id   = data.confluence_user.me.account_id
       permissions    = ["read/space", "administer/space"]
-    },
-    {
+    }
+    engineering = {
       principal_type = "group"
       principal_id   = confluence_group_mapping.engineering.confluence_group_id
       permissions    = ["read/space", "create/page", "create/blogpost", "create/comment", "create/attachment", "export/space"]
-    },
-    {
+    }
+    operations = {
       principal_type = "group"
       principal_id   = confluence_group_mapping.operations.confluence_group_id
       permissions    = ["read/space", "create/comment"]
-    },
-    {
+    }
+    contractors = {
       principal_type = "group"
       principal_id   = confluence_group_mapping.contractors.confluence_group_id
       permissions    = ["read/space"]
-    },
-  ]
+    }
+  }
 }
 
 output "groups" {

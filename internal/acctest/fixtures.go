@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -49,6 +50,31 @@ func (e *Env) GrantByHand(t testing.TB, spaceKey string, principal confluence.Pr
 			t.Fatal(err)
 		}
 		if _, err := c.AddPermission(ctx, spaceKey, space.ID, confluence.Permission{Principal: principal, Operation: o}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// RevokeByHand removes classic permissions (key/target strings) of principal in a space through the API, as a
+// person would outside Terraform.
+func (e *Env) RevokeByHand(t testing.TB, spaceKey string, principal confluence.Principal, ops ...string) {
+	t.Helper()
+	ctx := context.Background()
+	c := e.Confluence(t)
+	space, err := c.SpaceByKey(ctx, spaceKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms, err := c.SpacePermissions(ctx, space.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range ops {
+		i := slices.IndexFunc(perms, func(p confluence.Permission) bool { return p.Principal == principal && p.Operation.String() == op })
+		if i < 0 {
+			t.Fatalf("%s holds no %s in space %s", principal, op, spaceKey)
+		}
+		if err := c.RemovePermission(ctx, spaceKey, space.ID, perms[i].ID); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -163,12 +163,19 @@ func configFingerprint(cfg tfsdk.Config) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// countSubject describes a set by its size, for the claims of exclusive resources: "with 3 grants".
-func countSubject(s types.Set, item, attr string) string {
+// countSubject describes a set or map by its size, for the claims of exclusive resources: "with 3 grants".
+func countSubject(s interface{ IsUnknown() bool }, item, attr string) string {
 	if s.IsUnknown() {
 		return "whose " + attr + " are not known yet"
 	}
-	switch n := len(s.Elements()); n {
+	n := 0
+	switch v := s.(type) {
+	case types.Set:
+		n = len(v.Elements())
+	case types.Map:
+		n = len(v.Elements())
+	}
+	switch n {
 	case 0:
 		return "with no " + item + "s"
 	case 1:

@@ -160,10 +160,10 @@ resource "confluence_space_principal_permissions" "anonymous" {
 				return fmt.Sprintf(`
 resource "confluence_space_permissions_exclusive" "eng" {
   space_key = "ENG"
-  grants = [
-    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] },
-    { principal_type = "anonymous", permissions = ["read/space", "export/space"] },
-  ]
+  grants = {
+    admin  = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] }
+    public = { principal_type = "anonymous", permissions = ["read/space", "export/space"] }
+  }
 }
 `, env.Creds.AdminAccountID)
 			},

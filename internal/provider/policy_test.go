@@ -35,10 +35,10 @@ resource "confluence_space_principal_permissions" "anonymous" {
 	table := fmt.Sprintf(`
 resource "confluence_space_permissions_exclusive" "eng" {
   space_key = "ENG"
-  grants = [
-    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] },
-    { principal_type = "group", principal_id = %q, permissions = ["read/space", "administer/space"] },
-  ]
+  grants = {
+    me   = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] }
+    team = { principal_type = "group", principal_id = %q, permissions = ["read/space", "administer/space"] }
+  }
 }
 `, me, team)
 	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
@@ -81,10 +81,10 @@ func TestAccPolicy_allowed(t *testing.T) {
 resource "confluence_space_permissions_exclusive" "eng" {
   space_key        = "ENG"
   policy_exemption = "kept in state although nothing needs it"
-  grants = [
-    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] },
-    { principal_type = "group", principal_id = %q, permissions = ["read/space", "create/page"] },
-  ]
+  grants = {
+    me   = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] }
+    team = { principal_type = "group", principal_id = %q, permissions = ["read/space", "create/page"] }
+  }
 }
 
 resource "confluence_space_principal_permissions" "public" {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -30,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState    = &spacePermissionsExclusiveResource{}
 	_ resource.ResourceWithModifyPlan     = &spacePermissionsExclusiveResource{}
 	_ resource.ResourceWithValidateConfig = &spacePermissionsExclusiveResource{}
+	_ resource.ResourceWithUpgradeState   = &spacePermissionsExclusiveResource{}
 )
 
 // NewSpacePermissionsExclusiveResource is the constructor of confluence_space_permissions_exclusive.
@@ -45,7 +48,7 @@ type spacePermissionsExclusiveModel struct {
 	ID               types.String `tfsdk:"id"`
 	SpaceKey         types.String `tfsdk:"space_key"`
 	SpaceID          types.String `tfsdk:"space_id"`
-	Grants           types.Set    `tfsdk:"grants"`
+	Grants           types.Map    `tfsdk:"grants"`
 	AllowSelfLockout types.Bool   `tfsdk:"allow_self_lockout"`
 	PolicyExemption  types.String `tfsdk:"policy_exemption"`
 }
@@ -72,6 +75,7 @@ func (r *spacePermissionsExclusiveResource) Metadata(_ context.Context, req reso
 
 func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: 1,
 		MarkdownDescription: "The whole access table of one Confluence space, authoritative: every principal and permission " +
 			"found in the space that is not declared here (a contractor's direct grant, anonymous access, a leftover group) " +
 			"shows in the plan and is removed on apply. Classic grants (`permissions`) and space role assignments (`role_id`) " +
@@ -109,9 +113,14 @@ func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource
 				Default:             booldefault.StaticBool(false),
 			},
 			"policy_exemption": policyExemptionAttribute(),
-			"grants": schema.SetNestedAttribute{
-				MarkdownDescription: "Everyone who has access to the space, one entry per principal.",
-				Required:            true,
+			"grants": schema.MapNestedAttribute{
+				MarkdownDescription: "Everyone who has access to the space, one entry per principal, keyed by a label of your " +
+					"choice (such as `eng_writers`). The label names the entry in plans: a change to one principal is one " +
+					"in-place change under its label. A principal found in the space but not declared here gets the key " +
+					"`user/<account id>`, `group/<group id>`, `access_class/<class>` or `anonymous`; import and " +
+					"`-generate-config-out` use the same keys. Renaming a label changes nothing in the space.",
+				Required:   true,
+				Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.LengthAtLeast(1))},
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"principal_type": schema.StringAttribute{
@@ -160,55 +169,58 @@ func grantPrincipal(g grantModel) confluence.Principal {
 	return confluence.Principal{Type: g.PrincipalType.ValueString(), ID: g.PrincipalID.ValueString()}
 }
 
-// ValidateConfig checks each grant on its own, before any API call.
+// ValidateConfig checks each grant on its own, and that no principal has two labels, before any API call.
 func (r *spacePermissionsExclusiveResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m spacePermissionsExclusiveModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() || m.Grants.IsUnknown() || m.Grants.IsNull() {
 		return
 	}
-	var grants []grantModel
+	grants := map[string]grantModel{}
 	resp.Diagnostics.Append(m.Grants.ElementsAs(ctx, &grants, false)...)
-	seen := map[confluence.Principal]bool{}
-	for _, g := range grants {
+	labelOf := map[confluence.Principal]string{}
+	for _, label := range slices.Sorted(maps.Keys(grants)) {
+		g := grants[label]
+		at := path.Root("grants").AtMapKey(label)
 		if g.PrincipalType.IsUnknown() || g.PrincipalID.IsUnknown() {
 			continue
 		}
 		p := grantPrincipal(g)
-		where := p.String()
+		where := fmt.Sprintf("%s (%s)", label, p)
 		switch {
 		case p.Type == confluence.PrincipalAnonymous && !g.PrincipalID.IsNull():
-			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant", "An anonymous grant takes no principal_id.")
+			resp.Diagnostics.AddAttributeError(at, "Invalid grant", fmt.Sprintf("Grant %s: an anonymous grant takes no principal_id.", label))
 		case p.Type != confluence.PrincipalAnonymous && g.PrincipalID.IsNull():
-			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant", fmt.Sprintf("A %s grant needs a principal_id.", p.Type))
-		case seen[p]:
-			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Duplicate principal",
-				fmt.Sprintf("%s appears in more than one grant; give each principal one entry.", where))
+			resp.Diagnostics.AddAttributeError(at, "Invalid grant", fmt.Sprintf("Grant %s: a %s grant needs a principal_id.", label, p.Type))
+		case labelOf[p] != "":
+			resp.Diagnostics.AddAttributeError(at, "Duplicate principal",
+				fmt.Sprintf("%s appears in more than one grant (%s and %s); give each principal one entry.", p, labelOf[p], label))
+		default:
+			labelOf[p] = label
 		}
-		seen[p] = true
 		hasPerms, hasRole := !g.Permissions.IsNull(), !g.RoleID.IsNull()
 		switch {
 		case hasPerms == hasRole && !g.Permissions.IsUnknown() && !g.RoleID.IsUnknown():
-			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
-				fmt.Sprintf("The grant for %s must set exactly one of permissions (classic) and role_id (space roles).", where))
+			resp.Diagnostics.AddAttributeError(at, "Invalid grant",
+				fmt.Sprintf("The grant %s must set exactly one of permissions (classic) and role_id (space roles).", where))
 		case hasPerms && p.Type == confluence.PrincipalAccessClass:
-			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
-				fmt.Sprintf("%s is an access class, which can hold a space role only: use role_id.", where))
+			resp.Diagnostics.AddAttributeError(at, "Invalid grant",
+				fmt.Sprintf("The grant %s is to an access class, which can hold a space role only: use role_id.", where))
 		case hasRole && p.Type == confluence.PrincipalAnonymous:
-			resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
+			resp.Diagnostics.AddAttributeError(at, "Invalid grant",
 				"Anonymous access takes classic permissions; for roles use principal_type = \"access_class\" with principal_id = \"anonymous-users\".")
 		case hasPerms && !g.Permissions.IsUnknown():
 			if perms := setStrings(ctx, g.Permissions); !slices.Contains(perms, confluence.ReadSpace.String()) {
-				resp.Diagnostics.AddAttributeError(path.Root("grants"), "Invalid grant",
-					fmt.Sprintf("The permissions of %s must include read/space: Confluence grants nothing else without it.", where))
+				resp.Diagnostics.AddAttributeError(at, "Invalid grant",
+					fmt.Sprintf("The permissions of grant %s must include read/space: Confluence grants nothing else without it.", where))
 			}
 		}
 	}
 }
 
-// desired splits the configured grants into classic permissions and role assignments per principal.
-func desiredAccess(ctx context.Context, grants types.Set) (access.Change, diag.Diagnostics) {
-	var list []grantModel
+// desiredAccess splits the configured grants into classic permissions and role assignments per principal.
+func desiredAccess(ctx context.Context, grants types.Map) (access.Change, diag.Diagnostics) {
+	list := map[string]grantModel{}
 	diags := grants.ElementsAs(ctx, &list, false)
 	plan := access.Change{Classic: map[confluence.Principal][]string{}, Roles: map[confluence.Principal]string{}, Exhaustive: true}
 	for _, g := range list {
@@ -327,6 +339,12 @@ func fullyKnown(v attr.Value) bool {
 	switch t := v.(type) {
 	case types.Set:
 		return !slices.ContainsFunc(t.Elements(), func(e attr.Value) bool { return !fullyKnown(e) })
+	case types.Map:
+		for _, e := range t.Elements() {
+			if !fullyKnown(e) {
+				return false
+			}
+		}
 	case types.Object:
 		for _, a := range t.Attributes() {
 			if !fullyKnown(a) {
@@ -337,47 +355,32 @@ func fullyKnown(v attr.Value) bool {
 	return true
 }
 
-// readGrants builds the space's access table as grants: classic permissions per principal and role assignments.
-func readGrants(ctx context.Context, s *spaceAccess) (types.Set, error) {
+// readGrants builds the space's access table as labelled grants: classic permissions per principal and role
+// assignments. The labels come from prior (the state, or the plan being applied) by principal; see labelGrants.
+func readGrants(ctx context.Context, s *spaceAccess, prior types.Map) (types.Map, error) {
 	perms, err := s.client.SpacePermissions(ctx, s.Space.ID)
 	if err != nil {
-		return types.Set{}, err
+		return types.Map{}, err
 	}
 	byPrincipal := map[confluence.Principal][]confluence.Permission{}
 	for _, p := range perms {
 		byPrincipal[p.Principal] = append(byPrincipal[p.Principal], p)
 	}
-	elemType := types.ObjectType{AttrTypes: grantAttrTypes}
-	var elems []attr.Value
-	principalID := func(p confluence.Principal) types.String {
-		if p.Type == confluence.PrincipalAnonymous {
-			return types.StringNull()
-		}
-		return types.StringValue(p.ID)
-	}
+	var found []labelledGrant
 	for p, list := range byPrincipal {
-		elems = append(elems, types.ObjectValueMust(grantAttrTypes, map[string]attr.Value{
-			"principal_type": types.StringValue(p.Type),
-			"principal_id":   principalID(p),
-			"permissions":    stringSet(operationStrings(list)),
-			"role_id":        types.StringNull(),
-		}))
+		found = append(found, labelledGrant{principal: p, value: grantValue(p, stringSet(operationStrings(list)), types.StringNull())})
 	}
 	if s.Caps.Roles {
 		assignments, err := s.client.RoleAssignments(ctx, s.Space.ID)
 		if err != nil {
-			return types.Set{}, err
+			return types.Map{}, err
 		}
 		for _, a := range assignments {
-			elems = append(elems, types.ObjectValueMust(grantAttrTypes, map[string]attr.Value{
-				"principal_type": types.StringValue(a.Principal.Type),
-				"principal_id":   principalID(a.Principal),
-				"permissions":    types.SetNull(types.StringType),
-				"role_id":        types.StringValue(a.RoleID),
-			}))
+			found = append(found, labelledGrant{principal: a.Principal, role: true,
+				value: grantValue(a.Principal, types.SetNull(types.StringType), types.StringValue(a.RoleID))})
 		}
 	}
-	return types.SetValueMust(elemType, elems), nil
+	return labelGrants(priorLabels(prior), found), nil
 }
 
 func (r *spacePermissionsExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -428,7 +431,7 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 	// Read back even when interrupted, so that what was applied is in the state.
 	rctx, cancel := transport.Detached(ctx)
 	defer cancel()
-	grants, readErr := readGrants(rctx, s)
+	grants, readErr := readGrants(rctx, s, plan.Grants)
 	if readErr != nil {
 		addAPIError(diags, "Could not read the space's access table back", errors.Join(err, readErr))
 		return
@@ -466,7 +469,7 @@ func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resour
 	if diags.HasError() {
 		return
 	}
-	grants, err := readGrants(ctx, s)
+	grants, err := readGrants(ctx, s, state.Grants)
 	if transport.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Space no longer visible",
 			fmt.Sprintf("The Confluence account can no longer read the permissions of space %s (it may have lost its own access), so "+

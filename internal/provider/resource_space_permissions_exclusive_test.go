@@ -72,6 +72,18 @@ func expectTable(t *testing.T, env *acctest.Env, key string, want ...string) sta
 type grant struct {
 	typ, id, role string
 	perms         []string
+	label         string // the grant's key; empty for its default key, such as "group/<id>"
+}
+
+// key is the grant's key in the grants map.
+func (g grant) key() string {
+	switch {
+	case g.label != "":
+		return g.label
+	case g.typ == "anonymous":
+		return "anonymous"
+	}
+	return g.typ + "/" + g.id
 }
 
 // spaceExclusiveConfig is a configuration with one confluence_space_permissions_exclusive named "this".
@@ -82,9 +94,9 @@ func spaceExclusiveConfig(env *acctest.Env, key string, extra string, grants ...
 // spaceExclusiveBody is a confluence_space_permissions_exclusive named name; extra holds more arguments.
 func spaceExclusiveBody(name, key, extra string, grants ...grant) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" %q {\n  space_key = %q\n  %s\n  grants = [\n", name, key, extra)
+	fmt.Fprintf(&b, "resource \"confluence_space_permissions_exclusive\" %q {\n  space_key = %q\n  %s\n  grants = {\n", name, key, extra)
 	for _, g := range grants {
-		fmt.Fprintf(&b, "    {\n      principal_type = %q\n", g.typ)
+		fmt.Fprintf(&b, "    %q = {\n      principal_type = %q\n", g.key(), g.typ)
 		if g.id != "" {
 			fmt.Fprintf(&b, "      principal_id = %q\n", g.id)
 		}
@@ -93,9 +105,9 @@ func spaceExclusiveBody(name, key, extra string, grants ...grant) string {
 		} else {
 			fmt.Fprintf(&b, "      permissions = [%s]\n", `"`+strings.Join(g.perms, `", "`)+`"`)
 		}
-		b.WriteString("    },\n")
+		b.WriteString("    }\n")
 	}
-	b.WriteString("  ]\n}\n")
+	b.WriteString("  }\n}\n")
 	return b.String()
 }
 
@@ -308,10 +320,10 @@ func TestAccSpacePermissionsExclusive_refreshCost(t *testing.T) {
 		fmt.Fprintf(&body, `
 resource "confluence_space_permissions_exclusive" %q {
   space_key = %q
-  grants = [
-    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space", "create/page", "export/space"] },
-    { principal_type = "anonymous", permissions = ["read/space"] },
-  ]
+  grants = {
+    me        = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space", "create/page", "export/space"] }
+    anonymous = { principal_type = "anonymous", permissions = ["read/space"] }
+  }
 }
 `, strings.ToLower(key), key, me)
 	}
@@ -387,8 +399,9 @@ func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
 			`permissions = [`, `role_id = "1"`+"\n      permissions = [", 1), Error: `(?s)exactly\s+one\s+of\s+permissions`},
 		"anonymous with id": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "anonymous", id: "x", perms: []string{"read/space"}}),
 			Error: `(?s)anonymous\s+grant\s+takes\s+no\s+principal_id`},
-		"duplicate": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms}, grant{typ: "group", id: team, perms: []string{"read/space"}}),
-			Error: `(?s)appears\s+in\s+more\s+than\s+one\s+grant`},
+		"duplicate": {Config: spaceExclusiveConfig(env, "ENG", "", grant{typ: "group", id: team, perms: adminPerms, label: "writers"},
+			grant{typ: "group", id: team, perms: []string{"read/space"}, label: "readers"}),
+			Error: `(?s)"writers" = \{.*group/` + team + `\s+appears\s+in\s+more\s+than\s+one\s+grant\s+\(readers\s+and\s+writers\)`},
 		"classic on a roles site": {Config: spaceExclusiveConfig(rolesEnv, "ENG", "", grant{typ: "user", id: rolesEnv.Creds.AdminAccountID, perms: adminPerms}),
 			Error: `(?s)Space uses roles, not classic permissions.*confluence_space_role_assignment`},
 		"roles on a classic site": {Config: spaceExclusiveConfig(classicEnv, "DOCS", "", grant{typ: "user", id: classicEnv.Creds.AdminAccountID, role: "1"}),

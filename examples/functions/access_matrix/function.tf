@@ -1,14 +1,15 @@
-# Who holds what in ENG, as a Markdown table for the run's outputs or a pull-request comment:
+# Who holds what in ENG, as a Markdown table for the run's outputs or a pull-request comment. The rows are
+# the table's labels:
 #
 # | principal | read/space | administer/space | archive/page | create/attachment | …
 # | --- | :-: | :-: | :-: | :-: | …
-# | group/6f1c2d3e-… | ✓ |  |  | ✓ | …
-# | user/557058:0e6a… | ✓ | ✓ | ✓ | ✓ | …
+# | engineering | ✓ |  |  | ✓ | …
+# | space_admin | ✓ | ✓ | ✓ | ✓ | …
 output "eng_access" {
   value = provider::confluence::access_matrix(confluence_space_permissions_exclusive.eng.grants)
 }
 
-# Grants keyed by a label (a map, or an object as here) show the label in place of the principal.
+# Any grants can be rendered, such as a table still being written (an object here, keyed by label).
 output "planned_access" {
   value = provider::confluence::access_matrix({
     engineering = {

@@ -26,16 +26,16 @@ data "confluence_user" "me" {
 # The whole access table of ENG.
 resource "confluence_space_permissions_exclusive" "eng" {
   space_key = "ENG"
-  grants = [
-    {
+  grants = {
+    space_admin = {
       principal_type = "user"
       principal_id   = data.confluence_user.me.account_id
       permissions    = provider::confluence::permission_preset("space_admin")
-    },
-    {
+    }
+    engineering = {
       principal_type = "group"
       principal_id   = confluence_group_mapping.engineering.confluence_group_id
       permissions    = provider::confluence::permission_preset("contributor")
-    },
-  ]
+    }
+  }
 }

@@ -4,23 +4,24 @@ data "confluence_user" "me" {
 
 resource "confluence_space_permissions_exclusive" "eng" {
   space_key = "ENG"
-  grants = [
-    {
+  # Each entry is keyed by a label of your choice: a plan shows a change to one principal under its label.
+  grants = {
+    space_admin = {
       principal_type = "user"
       principal_id   = data.confluence_user.me.account_id
       permissions    = ["read/space", "administer/space"]
-    },
-    {
+    }
+    engineering = {
       principal_type = "group"
       principal_id   = confluence_group_mapping.engineering.confluence_group_id
       permissions    = ["read/space", "create/page", "create/blogpost", "create/comment", "create/attachment", "export/space"]
-    },
-    {
+    }
+    contractors = {
       principal_type = "group"
       principal_id   = confluence_group_mapping.contractors.confluence_group_id
       permissions    = ["read/space", "create/comment"]
-    },
-  ]
+    }
+  }
 }
 
 # The table as Markdown, for the run's outputs or a pull-request comment (Terraform 1.8 or OpenTofu 1.7, and later).
@@ -39,9 +40,9 @@ locals {
 
 resource "confluence_space_permissions_exclusive" "docs" {
   space_key = "DOCS"
-  grants = [
-    { principal_type = "user", principal_id = data.confluence_user.me.account_id, role_id = local.role_ids["Admin"] },
-    { principal_type = "group", principal_id = confluence_group_mapping.engineering.confluence_group_id, role_id = local.role_ids["Collaborator"] },
-    { principal_type = "access_class", principal_id = "authenticated-users", role_id = local.role_ids["Viewer"] },
-  ]
+  grants = {
+    space_admin   = { principal_type = "user", principal_id = data.confluence_user.me.account_id, role_id = local.role_ids["Admin"] }
+    engineering   = { principal_type = "group", principal_id = confluence_group_mapping.engineering.confluence_group_id, role_id = local.role_ids["Collaborator"] }
+    everyone_else = { principal_type = "access_class", principal_id = "authenticated-users", role_id = local.role_ids["Viewer"] }
+  }
 }
