@@ -305,6 +305,8 @@ type terraform struct {
 	env []string
 	// warnings are the warning titles the commands may show besides devOverridesWarning.
 	warnings []string
+	// lastCPU is the CPU time of the last command, with the provider it started.
+	lastCPU time.Duration
 }
 
 // devOverridesWarning is the warning every command shows with dev_overrides.
@@ -343,6 +345,9 @@ func (tf *terraform) run(args ...string) (combined, stdout string, code int) {
 	cmd.Stderr = &out
 	start := time.Now()
 	err := cmd.Run()
+	if cmd.ProcessState != nil {
+		tf.lastCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	tf.t.Logf("terraform %s (%s): %s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond), summary(out.String()))
 	if ctx.Err() != nil {
 		tf.t.Fatalf("terraform %s: no answer within %s:\n%s", strings.Join(args, " "), commandTimeout, out.String())
