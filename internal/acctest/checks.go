@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -79,4 +81,39 @@ func ExpectErrors(t *testing.T, cases map[string]ErrorCase) {
 			})
 		})
 	}
+}
+
+// expectPriorValue is a plan check on the state the plan starts from: after refresh, so it shows what the
+// provider read back (drift included) before the configuration is applied to it.
+type expectPriorValue struct {
+	address string
+	path    tfjsonpath.Path
+	check   knownvalue.Check
+}
+
+// ExpectPriorValue checks the value at path of the resource at address in the plan's prior (refreshed) state.
+func ExpectPriorValue(address string, path tfjsonpath.Path, check knownvalue.Check) plancheck.PlanCheck {
+	return expectPriorValue{address: address, path: path, check: check}
+}
+
+func (c expectPriorValue) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if req.Plan == nil || req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil || req.Plan.PriorState.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("the plan has no prior state to read %s from", c.address)
+		return
+	}
+	for _, r := range req.Plan.PriorState.Values.RootModule.Resources {
+		if r.Address != c.address {
+			continue
+		}
+		v, err := tfjsonpath.Traverse(r.AttributeValues, c.path)
+		if err != nil {
+			resp.Error = err
+			return
+		}
+		if err := c.check.CheckValue(v); err != nil {
+			resp.Error = fmt.Errorf("%s %s in the prior state: %w", c.address, c.path, err)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan's prior state", c.address)
 }

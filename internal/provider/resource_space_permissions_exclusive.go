@@ -88,7 +88,18 @@ func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource
 			"Destroying this resource stops managing the space and revokes nothing. Do not combine it with " +
 			"`confluence_space_principal_permissions` or `confluence_space_role_assignment` on the same space, nor with a " +
 			"second `confluence_space_permissions_exclusive`: they would fight. The plan refuses such a combination within " +
-			"one configuration. " + crossStateNote("space"),
+			"one configuration. " + crossStateNote("space") + "\n\n" +
+			"`grants` is a map keyed by labels you choose, for the reviewer of a plan: a principal that gains or loses a " +
+			"permission is one in-place change under its label, showing exactly what is added and removed; a principal " +
+			"found in the space but not declared is one removed entry under its own key (`group/<id>`, `user/<account id>`, " +
+			"`access_class/<class>` or `anonymous`); and while a principal id is unknown (a group created in the same " +
+			"apply) every other part of the table is known in the plan. A set of grants would show each change as a whole " +
+			"removed object and a whole added object far apart, and a map keyed by principal id would hide the whole " +
+			"table while one id is unknown. Labels live only in the configuration and the state: refresh keeps each " +
+			"principal's label, and renaming one writes nothing to the space. Import and `-generate-config-out` key every " +
+			"entry by its default key, so a configuration with labels of its own plans one in-place update after an " +
+			"import, which renames keys and writes nothing. State written by earlier versions, whose `grants` was a set, " +
+			"is upgraded with the default keys.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The space key (the import ID).",

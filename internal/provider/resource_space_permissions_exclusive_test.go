@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
@@ -440,4 +443,75 @@ func TestAccSpacePermissionsExclusive_refusals(t *testing.T) {
 
 func scimUser(email string) scim.User {
 	return scim.User{UserName: email, Emails: []scim.Email{{Value: email, Type: "work", Primary: true}}}
+}
+
+// A table built with a for expression over groups created in the same apply: the plan knows every label and
+// permission while the groups' ids wait for the apply, and the labels survive drift and its repair.
+func TestAccSpacePermissionsExclusive_labels(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	me := env.Creds.AdminAccountID
+	config := env.Config(fmt.Sprintf(`
+resource "confluence_group" "writers" {
+  name = "labels-writers"
+}
+
+resource "confluence_group" "readers" {
+  name = "labels-readers"
+}
+
+locals {
+  teams = {
+    writers = { id = confluence_group.writers.id, permissions = provider::confluence::permission_preset("contributor") }
+    readers = { id = confluence_group.readers.id, permissions = provider::confluence::permission_preset("viewer") }
+  }
+}
+
+resource "confluence_space_permissions_exclusive" "this" {
+  space_key = "ENG"
+  grants = merge(
+    { space_admin = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] } },
+    { for name, team in local.teams : name => { principal_type = "group", principal_id = team.id, permissions = team.permissions } },
+  )
+}
+`, me))
+	grant := func(label, attr string) tfjsonpath.Path {
+		return tfjsonpath.New("grants").AtMapKey(label).AtMapKey(attr)
+	}
+	var readers string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(exclusiveAddr, grant("writers", "principal_id")),
+					plancheck.ExpectKnownValue(exclusiveAddr, grant("writers", "principal_type"), knownvalue.StringExact("group")),
+					plancheck.ExpectKnownValue(exclusiveAddr, grant("readers", "permissions"), acctest.StringSet("read/space")),
+					plancheck.ExpectKnownValue(exclusiveAddr, grant("space_admin", "principal_id"), knownvalue.StringExact(me)),
+					plancheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("space_id"), knownvalue.NotNull()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(exclusiveAddr, grant("writers", "principal_id"), knownvalue.NotNull()),
+					statecheck.CompareValuePairs(exclusiveAddr, grant("readers", "principal_id"),
+						"confluence_group.readers", tfjsonpath.New("id"), compare.ValuesSame()),
+					acctest.CaptureString("confluence_group.readers", tfjsonpath.New("id"), &readers),
+				},
+			},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{ // drift: the readers gain export/space by hand; the refreshed state keeps the label
+				PreConfig: func() { env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: readers}, "export/space") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+					acctest.ExpectPriorValue(exclusiveAddr, grant("readers", "permissions"), acctest.StringSet("export/space", "read/space")),
+					plancheck.ExpectKnownValue(exclusiveAddr, grant("readers", "permissions"), acctest.StringSet("read/space")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(exclusiveAddr, grant("readers", "permissions"), acctest.StringSet("read/space")),
+				},
+			},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
 }

@@ -1,0 +1,116 @@
+package examples_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// State written by schema version 0 of confluence_space_permissions_exclusive, whose grants were a set, is
+// upgraded by the CLI's next plan: every entry gets its default key, so a configuration written with those keys
+// plans nothing, and one with labels of its own plans one in-place update that writes nothing to the space.
+func TestExclusiveTableUpgradeFromSet(t *testing.T) {
+	tf, env, teams := newRenderRun(t)
+	me := env.Creds.AdminAccountID
+	table := func(keys map[string]string) string {
+		var b strings.Builder
+		b.WriteString(`
+terraform {
+  required_providers {
+    confluence = { source = "accessplane/confluence" }
+  }
+}
+
+resource "confluence_space_permissions_exclusive" "eng" {
+  space_key = "ENG"
+  grants = {
+`)
+		fmt.Fprintf(&b, "    %q = { principal_type = \"user\", principal_id = %q, permissions = [\"read/space\", \"administer/space\"] }\n", keys[me], me)
+		for _, id := range teams[:3] {
+			fmt.Fprintf(&b, "    %q = { principal_type = \"group\", principal_id = %q, permissions = [\"read/space\", \"create/page\"] }\n", keys[id], id)
+		}
+		b.WriteString("    \"anonymous\" = { principal_type = \"anonymous\", permissions = [\"read/space\"] }\n  }\n}\n")
+		return b.String()
+	}
+	defaults := map[string]string{me: "user/" + me}
+	labels := map[string]string{me: "space_admin"}
+	for i, id := range teams[:3] {
+		defaults[id] = "group/" + id
+		labels[id] = fmt.Sprintf("team_%d", i)
+	}
+	tf.writeConfig(table(labels))
+	tf.mustRun("apply", "-auto-approve", "-input=false")
+	tf.rewriteState(toSchemaV0)
+
+	tf.writeConfig(table(defaults))
+	tf.emptyPlan("after the upgrade, with the default keys")
+	// A plan writes no state: the file still holds version 0 for the apply below.
+
+	tf.writeConfig(table(labels))
+	env.ResetRequests()
+	out := tf.mustRun("apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "Resources: 0 added, 1 changed, 0 destroyed.") {
+		t.Errorf("the labelled configuration after the upgrade: want one in-place update:\n%s", out)
+	}
+	for route, n := range env.APIStats() {
+		if !strings.HasPrefix(route, "GET ") && !strings.HasSuffix(route, "/search") {
+			t.Errorf("renaming the keys wrote to the API: %s (%d)", route, n)
+		}
+	}
+	tf.emptyPlan("after the labels are applied")
+}
+
+// rewriteState edits each instance of the local state file, as written by the CLI, and bumps its serial.
+func (tf *terraform) rewriteState(edit func(t *testing.T, instance map[string]any)) {
+	tf.t.Helper()
+	path := filepath.Join(tf.dir, "terraform.tfstate")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		tf.t.Fatal(err)
+	}
+	state["serial"] = state["serial"].(float64) + 1
+	for _, r := range state["resources"].([]any) {
+		if r.(map[string]any)["type"] != "confluence_space_permissions_exclusive" {
+			continue
+		}
+		for _, inst := range r.(map[string]any)["instances"].([]any) {
+			edit(tf.t, inst.(map[string]any))
+		}
+	}
+	if raw, err = json.MarshalIndent(state, "", "  "); err != nil {
+		tf.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		tf.t.Fatal(err)
+	}
+}
+
+// toSchemaV0 turns an instance of confluence_space_permissions_exclusive into what version 0 wrote: its
+// grants a list of objects (a set, in JSON), without keys.
+func toSchemaV0(t *testing.T, instance map[string]any) {
+	t.Helper()
+	attrs := instance["attributes"].(map[string]any)
+	grants, ok := attrs["grants"].(map[string]any)
+	if !ok {
+		t.Fatalf("the state's grants are not a map: %v", attrs["grants"])
+	}
+	keys := make([]string, 0, len(grants))
+	for k := range grants {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	list := make([]any, 0, len(grants))
+	for _, k := range keys {
+		list = append(list, grants[k])
+	}
+	attrs["grants"] = list
+	instance["schema_version"] = 0
+}
