@@ -16,11 +16,17 @@
 // some organization, so the folder is first applied without them. Then the test learns each import target's
 // real id from the state (the documented id must have the same shape: as many "/"-separated parts), forgets the
 // targets with terraform state rm, renders the import file with the real ids and applies it: the apply must
-// import every target and add, change and destroy nothing, and the plan after it must be empty. The commands of
-// import.sh are not run; they must name resources of the folder, with ids of the real ones' shape.
+// import every target and add and destroy nothing, and the plan after it must be empty. It changes nothing
+// either, but for an exclusive space table whose labels replace the default keys of the import: that update
+// must write nothing to the API. The commands of import.sh are not run; they must name resources of the
+// folder, with ids of the real ones' shape.
 //
 // Some folders run again with more settings (variants): the SCIM directory health check, with an API key
 // expiry date far off and one that is close.
+//
+// The same harness renders plans as a reviewer reads them (render_test.go: the exclusive space table's drift,
+// first plan and plan CPU) and adopts state and spaces (upgrade_test.go: the state upgrade from the set of
+// grants, -generate-config-out).
 package examples_test
 
 import (

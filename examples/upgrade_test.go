@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 )
 
 // State written by schema version 0 of confluence_space_permissions_exclusive, whose grants were a set, is
@@ -113,4 +115,40 @@ func toSchemaV0(t *testing.T, instance map[string]any) {
 	}
 	attrs["grants"] = list
 	instance["schema_version"] = 0
+}
+
+// Adopting a space: terraform plan -generate-config-out writes the table with its default keys, and that
+// configuration imports the space with no change.
+func TestExclusiveTableGenerateConfig(t *testing.T) {
+	tf, env, teams := newRenderRun(t)
+	env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: teams[0]}, "read/space", "create/page")
+	env.GrantByHand(t, "ENG", confluence.Principal{Type: "anonymous"}, "read/space")
+	tf.writeConfig(`
+terraform {
+  required_providers {
+    confluence = { source = "accessplane/confluence" }
+  }
+}
+
+import {
+  to = confluence_space_permissions_exclusive.eng
+  id = "ENG"
+}
+`)
+	tf.warnings = []string{"Config generation is experimental"}
+	tf.mustRun("plan", "-input=false", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"group/` + teams[0] + `" = {`, `anonymous = {`} {
+		if !strings.Contains(string(generated), key) {
+			t.Errorf("the generated configuration has no entry %s:\n%s", key, generated)
+		}
+	}
+	out := tf.mustRun("apply", "-auto-approve", "-input=false")
+	if !strings.Contains(out, "Resources: 1 imported, 0 added, 0 changed, 0 destroyed.") {
+		t.Errorf("applying the generated configuration: want the import alone:\n%s", out)
+	}
+	tf.emptyPlan("after the import")
 }
