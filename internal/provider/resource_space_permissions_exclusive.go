@@ -369,20 +369,21 @@ func fullyKnown(v attr.Value) bool {
 // readGrants builds the space's access table as labelled grants: classic permissions per principal and role
 // assignments. The labels come from prior (the state, or the plan being applied) by principal; see labelGrants.
 func readGrants(ctx context.Context, s *spaceAccess, prior types.Map) (types.Map, error) {
-	perms, err := s.client.SpacePermissions(ctx, s.Space.ID)
+	b := s.Backend()
+	grants, err := b.Grants(ctx, s.Space)
 	if err != nil {
 		return types.Map{}, err
 	}
-	byPrincipal := map[confluence.Principal][]confluence.Permission{}
-	for _, p := range perms {
-		byPrincipal[p.Principal] = append(byPrincipal[p.Principal], p)
+	byPrincipal := map[confluence.Principal][]string{}
+	for _, g := range grants {
+		byPrincipal[g.Principal] = append(byPrincipal[g.Principal], g.Permission)
 	}
 	var found []labelledGrant
-	for p, list := range byPrincipal {
-		found = append(found, labelledGrant{principal: p, value: grantValue(p, stringSet(operationStrings(list)), types.StringNull())})
+	for p, perms := range byPrincipal {
+		found = append(found, labelledGrant{principal: p, value: grantValue(p, stringSet(perms), types.StringNull())})
 	}
 	if s.Caps.Roles {
-		assignments, err := s.client.RoleAssignments(ctx, s.Space.ID)
+		assignments, err := b.Assignments(ctx, s.Space)
 		if err != nil {
 			return types.Map{}, err
 		}
