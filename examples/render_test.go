@@ -23,22 +23,27 @@ const tableTeams = 29
 // teamPermissions is what each group of the rendered table holds.
 var teamPermissions = []string{"read/space", "create/page", "create/comment"}
 
-// renderedTable is a table of ENG: the provider's account administers the space, each team holds
-// teamPermissions, and extra entries (already HCL) follow.
-func renderedTable(me string, teams []string, extra string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `
+// cliHeader is what every configuration the CLI runs here starts with.
+const cliHeader = `
 terraform {
   required_providers {
     confluence = { source = "accessplane/confluence" }
   }
 }
+`
 
-resource "confluence_space_permissions_exclusive" "eng" {
-  space_key = "ENG"
-  grants = {
-    space_admin = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] }
-`, me)
+// exclusiveTableStart opens a configuration with a confluence_space_permissions_exclusive named name, up to its
+// first grant: the caller writes the grants and closes with "  }\n}\n".
+func exclusiveTableStart(name, key string) string {
+	return cliHeader + fmt.Sprintf("\nresource \"confluence_space_permissions_exclusive\" %q {\n  space_key = %q\n  grants = {\n", name, key)
+}
+
+// renderedTable is a table of ENG: the provider's account administers the space, each team holds
+// teamPermissions, and extra entries (already HCL) follow.
+func renderedTable(me string, teams []string, extra string) string {
+	var b strings.Builder
+	b.WriteString(exclusiveTableStart("eng", "ENG"))
+	fmt.Fprintf(&b, "    space_admin = { principal_type = \"user\", principal_id = %q, permissions = [\"read/space\", \"administer/space\"] }\n", me)
 	for i, id := range teams {
 		fmt.Fprintf(&b, "    team_%02d = { principal_type = \"group\", principal_id = %q, permissions = [\"%s\"] }\n",
 			i, id, strings.Join(teamPermissions, `", "`))
@@ -232,18 +237,8 @@ func TestExclusiveTablePlanCPU(t *testing.T) {
 	for i, grants := range sizes {
 		tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: commandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
 		var b strings.Builder
-		fmt.Fprintf(&b, `
-terraform {
-  required_providers {
-    confluence = { source = "accessplane/confluence" }
-  }
-}
-
-resource "confluence_space_permissions_exclusive" "this" {
-  space_key = "GEN%04d"
-  grants = {
-    me = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] }
-`, i+1, me)
+		b.WriteString(exclusiveTableStart("this", fmt.Sprintf("GEN%04d", i+1)))
+		fmt.Fprintf(&b, "    me = { principal_type = \"user\", principal_id = %q, permissions = [\"read/space\", \"administer/space\"] }\n", me)
 		perms := `"` + strings.Join(cpuPermissions, `", "`) + `"`
 		for _, id := range groups[:grants/len(cpuPermissions)] {
 			fmt.Fprintf(&b, "    %q = { principal_type = \"group\", principal_id = %q, permissions = [%s] }\n", id, id, perms)

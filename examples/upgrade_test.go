@@ -20,17 +20,7 @@ func TestExclusiveTableUpgradeFromSet(t *testing.T) {
 	me := env.Creds.AdminAccountID
 	table := func(keys map[string]string) string {
 		var b strings.Builder
-		b.WriteString(`
-terraform {
-  required_providers {
-    confluence = { source = "accessplane/confluence" }
-  }
-}
-
-resource "confluence_space_permissions_exclusive" "eng" {
-  space_key = "ENG"
-  grants = {
-`)
+		b.WriteString(exclusiveTableStart("eng", "ENG"))
 		fmt.Fprintf(&b, "    %q = { principal_type = \"user\", principal_id = %q, permissions = [\"read/space\", \"administer/space\"] }\n", keys[me], me)
 		for _, id := range teams[:3] {
 			fmt.Fprintf(&b, "    %q = { principal_type = \"group\", principal_id = %q, permissions = [\"read/space\", \"create/page\"] }\n", keys[id], id)
@@ -123,13 +113,7 @@ func TestExclusiveTableGenerateConfig(t *testing.T) {
 	tf, env, teams := newRenderRun(t)
 	env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: teams[0]}, "read/space", "create/page")
 	env.GrantByHand(t, "ENG", confluence.Principal{Type: "anonymous"}, "read/space")
-	tf.writeConfig(`
-terraform {
-  required_providers {
-    confluence = { source = "accessplane/confluence" }
-  }
-}
-
+	tf.writeConfig(cliHeader + `
 import {
   to = confluence_space_permissions_exclusive.eng
   id = "ENG"

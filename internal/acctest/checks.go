@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -28,28 +30,34 @@ func CaptureString(address string, path tfjsonpath.Path, into *string) statechec
 }
 
 func (c captureString) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
-		resp.Error = fmt.Errorf("no state to read %s from", c.address)
+	var values *tfjson.StateValues
+	if req.State != nil {
+		values = req.State.Values
+	}
+	v, err := attributeValue(values, c.address, c.path)
+	if err != nil {
+		resp.Error = err
 		return
 	}
-	for _, r := range req.State.Values.RootModule.Resources {
-		if r.Address != c.address {
-			continue
-		}
-		v, err := tfjsonpath.Traverse(r.AttributeValues, c.path)
-		if err != nil {
-			resp.Error = err
-			return
-		}
-		s, ok := v.(string)
-		if !ok {
-			resp.Error = fmt.Errorf("%s.%s is %T, not a string", c.address, c.path, v)
-			return
-		}
-		*c.into = s
+	s, ok := v.(string)
+	if !ok {
+		resp.Error = fmt.Errorf("%s.%s is %T, not a string", c.address, c.path, v)
 		return
 	}
-	resp.Error = fmt.Errorf("%s is not in the state", c.address)
+	*c.into = s
+}
+
+// attributeValue is the value at path of the resource at address in a state's values.
+func attributeValue(values *tfjson.StateValues, address string, path tfjsonpath.Path) (any, error) {
+	if values == nil || values.RootModule == nil {
+		return nil, fmt.Errorf("no state to read %s from", address)
+	}
+	for _, r := range values.RootModule.Resources {
+		if r.Address == address {
+			return tfjsonpath.Traverse(r.AttributeValues, path)
+		}
+	}
+	return nil, fmt.Errorf("%s is not in the state", address)
 }
 
 // checkFunc is a state check that asks the API, not the state, whether the world looks as expected.
@@ -97,23 +105,16 @@ func ExpectPriorValue(address string, path tfjsonpath.Path, check knownvalue.Che
 }
 
 func (c expectPriorValue) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	if req.Plan == nil || req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil || req.Plan.PriorState.Values.RootModule == nil {
-		resp.Error = fmt.Errorf("the plan has no prior state to read %s from", c.address)
+	var values *tfjson.StateValues
+	if req.Plan != nil && req.Plan.PriorState != nil {
+		values = req.Plan.PriorState.Values
+	}
+	v, err := attributeValue(values, c.address, c.path)
+	if err != nil {
+		resp.Error = fmt.Errorf("the plan's prior state: %w", err)
 		return
 	}
-	for _, r := range req.Plan.PriorState.Values.RootModule.Resources {
-		if r.Address != c.address {
-			continue
-		}
-		v, err := tfjsonpath.Traverse(r.AttributeValues, c.path)
-		if err != nil {
-			resp.Error = err
-			return
-		}
-		if err := c.check.CheckValue(v); err != nil {
-			resp.Error = fmt.Errorf("%s %s in the prior state: %w", c.address, c.path, err)
-		}
-		return
+	if err := c.check.CheckValue(v); err != nil {
+		resp.Error = fmt.Errorf("%s %s in the prior state: %w", c.address, c.path, err)
 	}
-	resp.Error = fmt.Errorf("%s is not in the plan's prior state", c.address)
 }

@@ -34,16 +34,23 @@ func (e *Env) SpaceRoleIDs(t testing.TB) map[string]string {
 	return out
 }
 
+// space looks a space up by key, failing the test when it cannot.
+func (e *Env) space(t testing.TB, c *confluence.Client, key string) *confluence.Space {
+	t.Helper()
+	space, err := c.SpaceByKey(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return space
+}
+
 // GrantByHand grants principal classic permissions (key/target strings) in a space through the API, as a
 // person would outside Terraform.
 func (e *Env) GrantByHand(t testing.TB, spaceKey string, principal confluence.Principal, ops ...string) {
 	t.Helper()
 	ctx := context.Background()
 	c := e.Confluence(t)
-	space, err := c.SpaceByKey(ctx, spaceKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := e.space(t, c, spaceKey)
 	for _, op := range ops {
 		o, err := confluence.ParseOperation(op)
 		if err != nil {
@@ -61,10 +68,7 @@ func (e *Env) RevokeByHand(t testing.TB, spaceKey string, principal confluence.P
 	t.Helper()
 	ctx := context.Background()
 	c := e.Confluence(t)
-	space, err := c.SpaceByKey(ctx, spaceKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := e.space(t, c, spaceKey)
 	perms, err := c.SpacePermissions(ctx, space.ID)
 	if err != nil {
 		t.Fatal(err)
