@@ -14,12 +14,14 @@ provider "confluence" {
   scim_api_key_expires_at = var.scim_api_key_expires_at # ATLASSIAN_SCIM_API_KEY_EXPIRES_AT, such as 2027-03-31
   # scim_api_key: ATLASSIAN_SCIM_API_KEY
 
-  # Guardrails every plan enforces: access goes to groups, anonymous users get none, and only the named
-  # principals administer spaces. A resource may carry policy_exemption = "<reason>" to pass with a warning.
+  # Guardrails every plan enforces: access goes to groups, anonymous users get none, only the named
+  # principals administer spaces, and guests get nothing in the HR space. A resource may carry
+  # policy_exemption = "<reason>" to pass with a warning.
   access_policy {
     deny_anonymous          = true
     deny_user_principals    = true
     allowed_user_principals = var.break_glass_account_ids
     admin_principals        = [for id in var.space_admin_group_ids : "group/${id}"]
+    deny_guests_in          = ["HR"]
   }
 }

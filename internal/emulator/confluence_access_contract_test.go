@@ -19,6 +19,7 @@ var accessRoutes = []string{
 	"DELETE /wiki/rest/api/space/{spaceKey}/permission/{id}",
 	"GET /wiki/rest/api/group/by-id",
 	"GET /wiki/rest/api/user/current",
+	"GET /wiki/rest/api/user/bulk",
 	"GET /wiki/api/v2/space-roles",
 	"POST /wiki/api/v2/space-roles",
 	"GET /wiki/api/v2/space-roles/{id}",
@@ -33,7 +34,7 @@ var accessRoutes = []string{
 // contract.knownSpecDefects): a request or an answer that does not fit fails the test.
 func TestConfluenceAccessContract(t *testing.T) {
 	v := contract.Load(t)
-	h := newHarnessWith(t, emulator.Options{}, func(next http.Handler) http.Handler { return v.Handler(t, next) })
+	h := newHarnessWith(t, emulator.Options{Guests: []string{"gus@partner.example"}}, func(next http.Handler) http.Handler { return v.Handler(t, next) })
 	eng, docs := h.spaceID("ENG"), h.spaceID("DOCS")
 	ada := h.account("ada@example.com")
 	users := h.confluenceUsersGroup()
@@ -88,6 +89,20 @@ func TestConfluenceAccessContract(t *testing.T) {
 		t.Errorf("current user: %s", r.raw)
 	}
 	expectStatus(t, h.do(http.MethodGet, "/wiki/rest/api/user/current", basic(h.cred.Email, "wrong"), nil), http.StatusUnauthorized)
+
+	// Users by account id, with the guest flag: a seeded guest, a member, and an id nobody has (left out).
+	guest := h.cred.GuestAccountIDs[0]
+	r = h.wikiGet("/wiki/rest/api/user/bulk?accountId=" + guest + "," + ada + ",nobody")
+	expectStatus(t, r, http.StatusOK)
+	guests := map[string]any{}
+	for _, u := range r.list("results") {
+		m := u.(map[string]any)
+		guests[m["accountId"].(string)] = m["isGuest"]
+	}
+	if len(guests) != 2 || guests[guest] != true || guests[ada] != false || r.num("size") != 2 {
+		t.Errorf("bulk users: %s", r.raw)
+	}
+	expectStatus(t, h.do(http.MethodGet, "/wiki/rest/api/user/bulk?accountId="+guest, basic(h.cred.Email, "wrong"), nil), http.StatusUnauthorized)
 
 	// Space roles.
 	r = h.wikiGet(v2Roles + "?limit=2")
@@ -168,6 +183,7 @@ func TestConfluenceAccessContract(t *testing.T) {
 		"confluence-v1 DELETE /wiki/rest/api/space/{spaceKey}/permission/{id}",
 		"confluence-v1 GET /wiki/rest/api/group/by-id",
 		"confluence-v1 GET /wiki/rest/api/user/current",
+		"confluence-v1 GET /wiki/rest/api/user/bulk",
 		"confluence-v2 GET /spaces/{id}/permissions",
 		"confluence-v2 GET /space-permissions",
 		"confluence-v2 PUT /space-roles/{id}",

@@ -39,7 +39,7 @@ func renderV1User(a *account, base string) map[string]any {
 	}
 	user := map[string]any{
 		"type": "known", "accountId": a.ID, "accountType": "atlassian", "email": a.Email,
-		"publicName": public, "displayName": a.Name, "isExternalCollaborator": false, "isGuest": false,
+		"publicName": public, "displayName": a.Name, "isExternalCollaborator": a.Guest, "isGuest": a.Guest,
 		"profilePicture": map[string]any{"path": "/wiki/aa-avatar/" + a.ID, "width": 48, "height": 48, "isDefault": true},
 		"_expandable":    map[string]any{"operations": "", "personalSpace": ""},
 		"_links":         map[string]any{"base": base, "context": linkContext(base), "self": base + "/rest/api/user?accountId=" + url.QueryEscape(a.ID)},

@@ -243,6 +243,43 @@ func (e *Emulator) v2SpacePermissionCatalogue(w http.ResponseWriter, r *http.Req
 	})
 }
 
+// bulkUserMax is how many users GET /user/bulk returns: "a maximum of 100 results. If more than 100 account
+// ids are passed in, then the first 100 will be returned" (getBulkUserLookup).
+const bulkUserMax = 100
+
+// GET /wiki/rest/api/user/bulk?accountId=a,b (getBulkUserLookup): the users of the account ids, as a
+// BulkUserLookupArray, with isGuest. UNCONFIRMED: the document types accountId as one string, "A list of
+// accountId's"; the emulator takes the ids comma-separated in it (and in repeated parameters). Also
+// UNCONFIRMED: ids that name no account are left out (200), a missing accountId is 400 (only 200 and 403
+// are documented), and expand is accepted but expands nothing.
+func (e *Emulator) v1BulkUsers(w http.ResponseWriter, r *http.Request) {
+	caller := e.confluenceCaller(r)
+	base := e.wikiBase(r)
+	var ids []string
+	for _, v := range r.URL.Query()["accountId"] {
+		for id := range strings.SplitSeq(v, ",") {
+			if id = strings.TrimSpace(id); id != "" && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	e.do(w, apiConfluenceV1, func(st *state, _ time.Time) reply {
+		if a := st.accounts[caller]; a == nil {
+			return replyFail(http.StatusForbidden, "The calling user cannot use Confluence")
+		}
+		if len(ids) == 0 {
+			return replyFail(http.StatusBadRequest, "The accountId query parameter is required")
+		}
+		items := []any{}
+		for _, id := range ids {
+			if a := st.accounts[id]; a != nil && len(items) < bulkUserMax {
+				items = append(items, renderV1User(a, base))
+			}
+		}
+		return replyOK(http.StatusOK, v1PageReply(base, "/rest/api/user/bulk", url.Values{"accountId": {strings.Join(ids, ",")}}, 0, bulkUserMax, bulkUserMax, items))
+	})
+}
+
 // GET /wiki/rest/api/user/current (getCurrentUser): the account the credential belongs to.
 func (e *Emulator) v1CurrentUser(w http.ResponseWriter, r *http.Request) {
 	caller := e.confluenceCaller(r)

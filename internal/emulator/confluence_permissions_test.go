@@ -326,3 +326,38 @@ func TestTargetedFaults(t *testing.T) {
 		t.Errorf("stats count %d grant requests, want 5 (faults are counted like any request)", n)
 	}
 }
+
+// GET /user/bulk answers the users of the ids it is given, the seeded guests with isGuest, at most 100, and
+// refuses a request without ids.
+func TestBulkUsers(t *testing.T) {
+	t.Parallel()
+	var emails []string
+	for i := range 101 {
+		emails = append(emails, fmt.Sprintf("guest%03d@partner.example", i))
+	}
+	h := newHarness(t, emulator.Options{Guests: emails})
+	ids := h.cred.GuestAccountIDs
+	if len(ids) != len(emails) {
+		t.Fatalf("%d guest ids for %d guests", len(ids), len(emails))
+	}
+	r := h.wikiGet("/wiki/rest/api/user/bulk?accountId=" + strings.Join(append([]string{h.cred.AdminAccountID}, ids...), ","))
+	expectStatus(t, r, http.StatusOK)
+	results := r.list("results")
+	if len(results) != 100 {
+		t.Fatalf("%d users for 102 ids, want the first 100", len(results))
+	}
+	for i, u := range results {
+		m := u.(map[string]any)
+		wantID, wantGuest := h.cred.AdminAccountID, false
+		if i > 0 {
+			wantID, wantGuest = ids[i-1], true
+		}
+		if m["accountId"] != wantID || m["isGuest"] != wantGuest || m["isExternalCollaborator"] != wantGuest {
+			t.Fatalf("user %d: %v, want %s with isGuest %v", i, m, wantID, wantGuest)
+		}
+	}
+	if r.list("results")[1].(map[string]any)["email"] != emails[0] {
+		t.Errorf("guest email: %s", r.raw)
+	}
+	expectV1Error(t, h.wikiGet("/wiki/rest/api/user/bulk"), http.StatusBadRequest, "The accountId query parameter is required")
+}

@@ -36,6 +36,8 @@
 //   - v1 groups: list order and caps, next links, a taken name on create (400), created groups visible at
 //     once, refusals of synced, default and admin groups (403), unknown group on membersByGroupId (400),
 //     adding a member twice (201), memberof without or with an unknown accountId (confluence_groups.go).
+//   - v1 user/bulk: account ids comma-separated in one accountId, unknown ids left out, a missing accountId
+//     400 (confluence_permissions.go).
 //   - Labels: several match any one of them, exactly (confluence_v2.go); gateway next links keep the
 //     gateway prefix (confluence_v2.go).
 //   - Removed v1 routes answer 410, and which ones do (router.go); the gateway's answer to an unknown cloud

@@ -26,6 +26,7 @@ type Options struct {
 	RoleMode         string        // the site's space role mode: PRE_ROLES | ROLES_TRANSITION | ROLES (any case); "" = ROLES_TRANSITION; New panics on anything else
 	Faults           []Fault       // targeted failures of chosen requests (partial-failure tests)
 	ExtraDirectories []string      // names of further local directories of the org, beside the local one and the identity provider's
+	Guests           []string      // emails of seeded accounts that are guests of the Confluence site (v1 users answer isGuest: true); their ids are Credentials.GuestAccountIDs
 
 	// PublicURL is the address clients use (scheme://host[:port]), when it is not the listener's: a
 	// reverse proxy, a container port mapping or a TLS terminator. Every URL the emulator returns
@@ -65,6 +66,7 @@ type Credentials struct {
 	AdminAPIKey, SCIMAPIKey     string
 	Email, APIToken             string // the seeded admin account's Confluence credentials (Basic auth)
 	AdminAccountID              string
+	GuestAccountIDs             []string // the accounts of Options.Guests, in its order
 }
 
 // Emulator is one in-memory Atlassian Cloud. It is safe for concurrent use.
@@ -123,6 +125,9 @@ func New(opts Options) *Emulator {
 		faults:   newFaults(opts),
 		targeted: newTargetedFaults(opts.Faults),
 		stats:    newStats(),
+	}
+	for range opts.Guests {
+		e.creds.GuestAccountIDs = append(e.creds.GuestAccountIDs, newAccountID())
 	}
 	e.st = newState(e.creds, opts, e.now())
 	e.mux = e.buildMux()

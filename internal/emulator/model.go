@@ -63,6 +63,7 @@ type account struct {
 	Active       bool
 	DirectoryID  string
 	Source       string // "synced" (SCIM) or "invited"
+	Guest        bool   // a guest of the Confluence site: v1 users answer isGuest (Options.Guests)
 	AddedAt      time.Time
 	DeactivateAt time.Time
 }
@@ -299,6 +300,13 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 		DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: now,
 	}
 	st.addAccount(admin)
+	for i, email := range opts.Guests {
+		name, _, _ := strings.Cut(email, "@")
+		st.addAccount(&account{
+			ID: c.GuestAccountIDs[i], Email: email, Name: name, Active: true, Guest: true,
+			DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: now,
+		})
+	}
 
 	for _, name := range []string{groupConfluenceUsers, groupSiteAdmins, groupOrgAdmins} {
 		g := st.addOrgGroup(name, "", managedByAdmins, false, now, now)

@@ -3,6 +3,8 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -10,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
 )
 
@@ -210,4 +213,209 @@ resource "confluence_group_mapping" "ops" {
 			{Config: policyConfig(env, policy, body(`policy_exemption = "the operations group runs the site"`))},
 		},
 	})
+}
+
+const routeBulkUsers = "GET /wiki/rest/api/user/bulk"
+
+// guestEnv is an emulator whose site has two guests, gus and gia.
+func guestEnv(t *testing.T) (env *acctest.Env, gus, gia string) {
+	t.Helper()
+	env = acctest.New(t, emulator.Options{Guests: []string{"gus@partner.example", "gia@partner.example"}})
+	return env, env.Creds.GuestAccountIDs[0], env.Creds.GuestAccountIDs[1]
+}
+
+// memberUser is an account of the site that is not a guest, provisioned through SCIM.
+func memberUser(t *testing.T, env *acctest.Env, email string) string {
+	t.Helper()
+	u, err := env.SCIM(t).CreateUser(t.Context(), scim.User{UserName: email, Emails: []scim.Email{{Value: email, Type: "work", Primary: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.AccountID()
+}
+
+// namedGrantBody is a confluence_space_principal_permissions granting read/space, under a name of its own, to the
+// principal whose id is the expression id.
+func namedGrantBody(name, key, typ, id string, extra ...string) string {
+	return fmt.Sprintf(`
+resource "confluence_space_principal_permissions" %q {
+  space_key      = %q
+  principal_type = %q
+  principal_id   = %s
+  permissions    = ["read/space"]
+  %s
+}
+`, name, key, typ, id, strings.Join(extra, "\n  "))
+}
+
+// guestTableBody is a confluence_space_permissions_exclusive for OPS: the caller administers, gia reads.
+func guestTableBody(me, gia string) string {
+	return fmt.Sprintf(`
+resource "confluence_space_permissions_exclusive" "ops" {
+  space_key = "OPS"
+  grants = [
+    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] },
+    { principal_type = "user", principal_id = %q, permissions = ["read/space"] },
+  ]
+}
+`, me, gia)
+}
+
+// deny_guests_in refuses, at plan time, a guest's permission or role in a space it lists, on every space
+// resource, naming the space, the guest and the rule.
+func TestAccPolicy_guestsRefused(t *testing.T) {
+	t.Parallel()
+	env, gus, gia := guestEnv(t)
+	me := env.Creds.AdminAccountID
+	roles := env.SpaceRoleIDs(t)
+	policy := `deny_guests_in = ["ENG", "ops", "DOCS"]`
+	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
+		"confluence_space_principal_permissions": {
+			Config: policyConfig(env, policy, namedGrantBody("g", "ENG", "user", strconv.Quote(gus))),
+			Error:  wrapped(`(?s)Access policy forbids this access.*In space ENG, user/` + gus + ` would hold read/space.*deny_guests_in: guests may hold no access`),
+		},
+		"confluence_space_permissions_exclusive": {
+			Config: policyConfig(env, policy, guestTableBody(me, gia)),
+			Error:  wrapped(`(?s)Access policy forbids this access.*In space OPS, user/` + gia + ` would hold read/space.*deny_guests_in`),
+		},
+		"confluence_space_role_assignment": {
+			Config: policyConfig(env, policy, roleAssignmentBody("g", "DOCS", "user", gus, roles["Viewer"])),
+			Error:  wrapped(`(?s)Access policy forbids this access.*In space DOCS, user/` + gus + ` would hold role ` + roles["Viewer"] + `.*deny_guests_in`),
+		},
+		"deny_guests_in must name space keys": {
+			Config: policyConfig(env, `deny_guests_in = ["ENG-1"]`, namedGrantBody("g", "ENG", "user", strconv.Quote(gus))),
+			Error:  wrapped(`(?s)deny_guests_in.*must be a space key`),
+		},
+	})
+}
+
+// What deny_guests_in lets through: a guest in a space it does not list, a user who is not a guest in one it
+// lists, a group, and a guest whose resource carries policy_exemption. Users are looked up only for the
+// grants in listed spaces, in one request per run.
+func TestAccPolicy_guestsAllowed(t *testing.T) {
+	t.Parallel()
+	env, gus, gia := guestEnv(t)
+	member := memberUser(t, env, "member@example.com")
+	team := env.NewGroup(t, "guests-policy-team")
+	policy := `deny_guests_in = ["ENG"]`
+	unlisted := namedGrantBody("gus_ops", "OPS", "user", strconv.Quote(gus)) +
+		namedGrantBody("team_eng", "ENG", "group", strconv.Quote(team))
+	listed := unlisted + namedGrantBody("member_eng", "ENG", "user", strconv.Quote(member)) +
+		namedGrantBody("gia_eng", "ENG", "user", strconv.Quote(gia), `policy_exemption = "the partner audits ENG this quarter"`)
+	var lookups []int
+	count := func() { lookups = append(lookups, env.Requests(routeBulkUsers)) }
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{PreConfig: env.ResetRequests, Config: policyConfig(env, policy, unlisted)},
+			{PreConfig: count, Config: policyConfig(env, policy, listed)},
+			{PreConfig: func() { count(); env.ResetRequests() }, Config: policyConfig(env, policy, listed), PlanOnly: true},
+		},
+	})
+	count()
+	t.Logf("user lookups after each step: %v", lookups)
+	if lookups[0] != 0 {
+		t.Errorf("%d user lookups for grants only in unlisted spaces or to groups, want none", lookups[0])
+	}
+	if lookups[1] == 0 {
+		t.Errorf("no user lookup for the users granted access in ENG")
+	}
+	// A plan-only step is a refreshing plan and a plan without refresh: one batched lookup each, for both users.
+	if got := lookups[2]; got != 2 {
+		t.Errorf("%d user lookups in a plan-only step (two runs) with two users in ENG, want 2", got)
+	}
+}
+
+// Every resource of one plan that needs users looked up shares one batched request.
+func TestAccPolicy_guestLookupIsBatched(t *testing.T) {
+	t.Parallel()
+	env, gus, gia := guestEnv(t)
+	me := env.Creds.AdminAccountID
+	member := memberUser(t, env, "member@example.com")
+	roles := env.SpaceRoleIDs(t)
+	config := policyConfig(env, `deny_guests_in = ["ENG", "OPS", "DOCS"]`,
+		namedGrantBody("member", "ENG", "user", strconv.Quote(member))+guestTableBody(me, gia)+
+			roleAssignmentBody("g", "DOCS", "user", gus, roles["Viewer"]))
+	env.ResetRequests()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(wrapped(`(?s)Access policy forbids this access.*deny_guests_in`)),
+		}},
+	})
+	if n := env.Requests(routeBulkUsers); n != 1 {
+		t.Errorf("%d user lookups for three resources in one plan, want 1", n)
+	}
+}
+
+// A guest whose account id is unknown at plan time is refused at apply, before any write.
+func TestAccPolicy_guestUnknownAtPlanIsCheckedAtApply(t *testing.T) {
+	t.Parallel()
+	env, gus, _ := guestEnv(t)
+	config := policyConfig(env, `deny_guests_in = ["ENG"]`, fmt.Sprintf(`
+resource "terraform_data" "guest" {
+  input = %q
+}
+`, gus)+namedGrantBody("late", "ENG", "user", "terraform_data.guest.output"))
+	env.ResetRequests()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(wrapped(`(?s)Access policy forbids this access.*In space ENG, user/` + gus + `.*deny_guests_in`)),
+		}},
+	})
+	if n := env.Requests(routeAddSpacePerm); n != 0 {
+		t.Fatalf("%d grants were sent although the policy refused the guest", n)
+	}
+	if n := env.Requests(routeBulkUsers); n != 1 {
+		t.Errorf("%d user lookups, want 1: none at plan (the id is unknown), one at apply", n)
+	}
+}
+
+// policy_exemption turns a deny_guests_in violation into a warning that quotes the reason.
+func TestPolicy_guestExemptionIsAWarning(t *testing.T) {
+	t.Parallel()
+	env, gus, _ := guestEnv(t)
+	run := newProtocolRunWith(t, env, func(typ tftypes.Object) map[string]tftypes.Value {
+		pt := typ.AttributeTypes["access_policy"].(tftypes.Object)
+		attrs := map[string]tftypes.Value{}
+		for k, at := range pt.AttributeTypes {
+			attrs[k] = tftypes.NewValue(at, nil)
+		}
+		attrs["deny_guests_in"] = tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "OPS")})
+		return map[string]tftypes.Value{"access_policy": tftypes.NewValue(pt, attrs)}
+	})
+	config := map[string]tftypes.Value{
+		"space_key":      tftypes.NewValue(tftypes.String, "OPS"),
+		"principal_type": tftypes.NewValue(tftypes.String, "user"),
+		"principal_id":   tftypes.NewValue(tftypes.String, gus),
+		"permissions":    tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, "read/space")}),
+	}
+	var errs, warns []string
+	collect := func() {
+		errs, warns = nil, nil
+		for _, d := range planDiags(run, config) {
+			switch {
+			case d.Severity == tfprotov6.DiagnosticSeverityError:
+				errs = append(errs, d.Summary+": "+d.Detail)
+			case d.Summary == "Access policy exemption":
+				warns = append(warns, d.Detail)
+			}
+		}
+	}
+	collect()
+	if len(errs) != 1 || !strings.Contains(errs[0], "In space OPS, user/"+gus+" would hold read/space") || !strings.Contains(errs[0], "deny_guests_in") {
+		t.Fatalf("errors %q without an exemption, want the guest rule's", errs)
+	}
+	config["policy_exemption"] = tftypes.NewValue(tftypes.String, "partner runbook review")
+	collect()
+	if len(errs) != 0 || len(warns) != 1 || !regexp.MustCompile(`^In space OPS, user/`+gus+` .*deny_guests_in.*Allowed by policy_exemption: partner runbook review$`).MatchString(warns[0]) {
+		t.Fatalf("errors %q, warnings %q: want one warning quoting the reason", errs, warns)
+	}
+	if n := env.Requests(routeBulkUsers); n != 1 {
+		t.Errorf("%d user lookups for two plans of one run, want 1 (the run remembers the user)", n)
+	}
 }

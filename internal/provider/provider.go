@@ -188,7 +188,8 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 		RequestTimeout: s.requestTimeout,
 		Secrets:        s.secrets(),
 	})
-	data := &providerData{settings: s, http: hc, claims: newClaims(), policy: policy}
+	data := &providerData{settings: s, http: hc, claims: newClaims()}
+	data.policy = runPolicy{Policy: policy, guests: data.guestAccounts}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
-	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
@@ -23,7 +22,7 @@ import (
 type providerData struct {
 	settings settings
 	http     *http.Client
-	policy   access.Policy // the provider's access_policy
+	policy   runPolicy // the provider's access_policy, with the lookups its rules need
 
 	mu         sync.Mutex
 	scim       *scim.Client

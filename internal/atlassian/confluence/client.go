@@ -2,10 +2,10 @@
 // and v1 for the space permission writes that exist only there.
 //
 // A Client lives for one provider run and remembers what every plan reads many times: space key→id
-// lookups (batched across concurrent callers), each space's permissions and role assignments, the site's
-// role mode, the calling user and the permission catalogue. Writes made through the client keep those
-// memories up to date; a write whose outcome is unknown makes the client forget the space, so the next
-// read asks the API again.
+// lookups and users by account id (both batched across concurrent callers), each space's permissions and
+// role assignments, the site's role mode, the calling user and the permission catalogue. Writes made
+// through the client keep those memories up to date; a write whose outcome is unknown makes the client
+// forget the space, so the next read asks the API again.
 package confluence
 
 import (
@@ -35,7 +35,8 @@ const (
 type Client struct {
 	api *transport.Client
 
-	spaces *spaceLoader
+	spaces *batchLoader[*Space] // space key → space
+	users  *batchLoader[User]   // account id → user
 
 	roleMode    runcache.Cache[string, string]
 	currentUser runcache.Cache[string, User]
@@ -56,16 +57,16 @@ func New(hc *http.Client, siteURL string, auth transport.Authenticator) (*Client
 		return nil, err
 	}
 	c := &Client{api: api, pollFirst: transport.DefaultPolling.First, pollMax: transport.DefaultPolling.Max}
-	c.spaces = newSpaceLoader(c, defaultLookupWindow)
+	c.spaces = newBatchLoader(defaultLookupWindow, maxPage, c.fetchSpaces)
+	c.users = newBatchLoader(defaultLookupWindow, maxBulkUsers, c.fetchUsers)
 	return c, nil
 }
 
-// SetLookupWindow sets how long a space key lookup waits for concurrent lookups to join its request
-// (default 15ms; 0 sends at once).
+// SetLookupWindow sets how long a space key or user lookup waits for concurrent lookups to join its
+// request (default 15ms; 0 sends at once).
 func (c *Client) SetLookupWindow(d time.Duration) {
-	c.spaces.mu.Lock()
-	c.spaces.window = max(d, 0)
-	c.spaces.mu.Unlock()
+	c.spaces.setWindow(d)
+	c.users.setWindow(d)
 }
 
 // SetPollInterval sets the first and the longest interval between the reads that wait for an

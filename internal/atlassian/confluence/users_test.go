@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
@@ -61,5 +62,44 @@ func TestGroupByID(t *testing.T) {
 	}
 	if _, err := f.c.GroupByID(ctx, "00000000-0000-4000-8000-000000000000"); !transport.IsNotFound(err) {
 		t.Errorf("unknown group: %v", err)
+	}
+}
+
+// Users asked for by concurrent callers within the lookup window share one GET /user/bulk; ids read before
+// cost nothing, and the guest flag comes through.
+func TestUsersByIDBatched(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, emulator.Options{Guests: []string{"gus@partner.example", "gia@partner.example"}}, transport.Config{})
+	creds := f.emu.Credentials()
+	f.c.SetLookupWindow(200 * time.Millisecond)
+	ids := append([]string{creds.AdminAccountID}, creds.GuestAccountIDs...)
+	var wg sync.WaitGroup
+	got := make([]map[string]confluence.User, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u, err := f.c.UsersByID(t.Context(), id, "unknown-account")
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = u
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		u, ok := got[i][id]
+		if !ok || len(got[i]) != 1 || u.Guest() != (i > 0) {
+			t.Errorf("lookup of %s: %+v", id, got[i])
+		}
+	}
+	if n := f.requests("GET /wiki/rest/api/user/bulk"); n != 1 {
+		t.Errorf("%d concurrent lookups took %d requests, want 1", len(ids), n)
+	}
+	if _, err := f.c.UsersByID(t.Context(), ids...); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.requests("GET /wiki/rest/api/user/bulk"); n != 1 {
+		t.Errorf("ids read before cost %d more requests", n-1)
 	}
 }

@@ -511,7 +511,7 @@ func fixAdminErrorBodies(_ string, doc *openapi3.T) error {
 }
 
 func fixConfluenceV1Undocumented401(_ string, doc *openapi3.T) error {
-	for _, path := range []string{"/wiki/rest/api/group/by-id", "/wiki/rest/api/user/current"} {
+	for _, path := range []string{"/wiki/rest/api/group/by-id", "/wiki/rest/api/user/current", "/wiki/rest/api/user/bulk"} {
 		op, err := operation(doc, path, "GET")
 		if err != nil {
 			return err
