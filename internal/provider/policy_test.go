@@ -253,10 +253,10 @@ func guestTableBody(me, gia string) string {
 	return fmt.Sprintf(`
 resource "confluence_space_permissions_exclusive" "ops" {
   space_key = "OPS"
-  grants = [
-    { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] },
-    { principal_type = "user", principal_id = %q, permissions = ["read/space"] },
-  ]
+  grants = {
+    admin = { principal_type = "user", principal_id = %q, permissions = ["read/space", "administer/space"] }
+    gia   = { principal_type = "user", principal_id = %q, permissions = ["read/space"] }
+  }
 }
 `, me, gia)
 }
