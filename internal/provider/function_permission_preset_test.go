@@ -125,9 +125,9 @@ func permissionsValidators(t *testing.T) map[string][]validator.Set {
 	if !ok {
 		t.Fatal("confluence_space_principal_permissions: permissions is not a set attribute")
 	}
-	grants, ok := schemaOf(provider.NewSpacePermissionsExclusiveResource()).Attributes["grants"].(schema.SetNestedAttribute)
+	grants, ok := schemaOf(provider.NewSpacePermissionsExclusiveResource()).Attributes["grants"].(schema.MapNestedAttribute)
 	if !ok {
-		t.Fatal("confluence_space_permissions_exclusive: grants is not a set nested attribute")
+		t.Fatal("confluence_space_permissions_exclusive: grants is not a map nested attribute")
 	}
 	ex, ok := grants.NestedObject.Attributes["permissions"].(schema.SetAttribute)
 	if !ok {
