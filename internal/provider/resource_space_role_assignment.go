@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,8 +75,9 @@ func (r *spaceRoleAssignmentResource) Schema(_ context.Context, _ resource.Schem
 			"access table and would remove this assignment, or fight over it. The plan refuses the combination within one " +
 			"configuration. " + crossStateNote("space") + "\n\n" +
 			"The plan refuses a change that takes the space's administration away from the account the provider runs as, when " +
-			"that account holds it through its own user assignment, unless `allow_self_lockout = true`; Confluence itself " +
-			"refuses to remove a space's last administrator. A group that does not exist is a plan-time error. A principal that " +
+			"that account holds it through its own user assignment, unless `allow_self_lockout = true`, and always refuses a " +
+			"change that leaves the space without an administrator (directly or through a role), which Confluence would " +
+			"refuse too. A group that does not exist is a plan-time error. A principal that " +
 			"already holds a role in the space is not taken over: the plan refuses it and gives the import command, so that an " +
 			"assignment someone else made is adopted knowingly. Refreshing any number of assignments in a space reads the space's assignments once per run.",
 		Attributes: map[string]schema.Attribute{
@@ -163,7 +165,7 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
 	if req.Plan.Raw.IsNull() { // destroy
-		r.checkSelfLockout(ctx, state, nil, state.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
+		r.checkAdministration(ctx, state, nil, state.AllowSelfLockout.ValueBool(), &resp.Diagnostics)
 		return
 	}
 	client, diags := r.data.Confluence(ctx)
@@ -186,7 +188,7 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 	if !req.State.Raw.IsNull() {
 		if !plan.SpaceKey.Equal(state.SpaceKey) || !plan.PrincipalType.Equal(state.PrincipalType) || !plan.PrincipalID.Equal(state.PrincipalID) {
 			// Replacement: the old assignment goes (Terraform plans the new one separately, as a create).
-			r.checkSelfLockout(ctx, state, nil, allow, &resp.Diagnostics)
+			r.checkAdministration(ctx, state, nil, allow, &resp.Diagnostics)
 			return
 		}
 		if plan.RoleID.Equal(state.RoleID) {
@@ -244,7 +246,7 @@ func (r *spaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resour
 		r.data.warnAccessChanges(ctx, s.Space.Key, []accessDelta{{principal: plan.principal(), roleAfter: role.Name}}, &resp.Diagnostics)
 		return
 	}
-	r.checkSelfLockout(ctx, plan, role, allow, &resp.Diagnostics)
+	r.checkAdministration(ctx, plan, role, allow, &resp.Diagnostics)
 	before := nameOr(map[string]string{state.RoleID.ValueString(): state.RoleName.ValueString()}, state.RoleID.ValueString())
 	r.data.warnAccessChanges(ctx, s.Space.Key, []accessDelta{{principal: plan.principal(), roleBefore: before, roleAfter: role.Name}}, &resp.Diagnostics)
 }
@@ -307,33 +309,26 @@ func grantsAdmin(role *confluence.SpaceRole) bool {
 	return role != nil && slices.Contains(role.Permissions, administerSpace)
 }
 
-// checkSelfLockout refuses to take administer/space away from the calling account's own user assignment in the
-// space m names: after is the role the account will hold (nil: none).
-func (r *spaceRoleAssignmentResource) checkSelfLockout(ctx context.Context, m spaceRoleAssignmentModel, after *confluence.SpaceRole, allow bool, diags *diag.Diagnostics) {
-	if allow || m.PrincipalType.ValueString() != confluence.PrincipalUser || grantsAdmin(after) || m.SpaceKey.IsUnknown() {
+// checkAdministration refuses, before anything is written, a change of the role m names to after (nil: the
+// assignment is removed) that leaves the space without an administrator or takes the calling account's own
+// administration away; the access engine judges, from the space's listings (read once per run). Nothing is read
+// beyond the assignment listing unless the principal administers the space through its role now.
+func (r *spaceRoleAssignmentResource) checkAdministration(ctx context.Context, m spaceRoleAssignmentModel, after *confluence.SpaceRole, allow bool, diags *diag.Diagnostics) {
+	if grantsAdmin(after) || m.SpaceKey.IsUnknown() || m.PrincipalType.IsUnknown() || m.PrincipalID.IsUnknown() {
 		return
 	}
 	client, cd := r.data.Confluence(ctx)
 	if cd.HasError() {
 		return // whatever writes next reports the missing credential
 	}
-	me, err := client.CurrentUser(ctx)
-	if err != nil {
-		addAPIError(diags, "Could not read the calling account", err)
-		return
-	}
-	if me.AccountID != m.PrincipalID.ValueString() {
-		return
-	}
-	space, err := client.SpaceByKey(ctx, m.SpaceKey.ValueString())
-	if transport.IsNotFound(err) {
+	if _, err := client.SpaceByKey(ctx, m.SpaceKey.ValueString()); transport.IsNotFound(err) {
 		return // nothing left to lose
 	}
-	if err != nil {
-		addAPIError(diags, "Could not look up the space", err)
+	s, d := r.data.loadSpace(ctx, m.SpaceKey.ValueString())
+	if diags.Append(d...); d.HasError() {
 		return
 	}
-	current, err := findRoleAssignment(ctx, client, space.ID, m.principal())
+	current, err := heldRole(ctx, s, m.principal())
 	if err != nil {
 		addAPIError(diags, "Could not read the space's role assignments", err)
 		return
@@ -341,12 +336,22 @@ func (r *spaceRoleAssignmentResource) checkSelfLockout(ctx context.Context, m sp
 	if current == nil {
 		return
 	}
-	role, err := client.SpaceRoleByID(ctx, current.RoleID)
+	held, err := s.client.SpaceRoleByID(ctx, current.RoleID)
 	if err != nil && !transport.IsNotFound(err) {
 		addAPIError(diags, "Could not read the space role", err)
 		return
 	}
-	if !grantsAdmin(role) {
+	if !grantsAdmin(held) {
+		return // it administers nothing through this role: nothing to lose
+	}
+	afterID := ""
+	if after != nil {
+		afterID = after.ID
+	}
+	err = s.CheckAdmins(ctx, access.Change{Roles: map[confluence.Principal]string{m.principal(): afterID}}, allow)
+	var self *access.SelfLockoutError
+	if !errors.As(err, &self) {
+		s.reportAdminCheck(err, diags)
 		return
 	}
 	what := "removes that assignment"
@@ -357,7 +362,7 @@ func (r *spaceRoleAssignmentResource) checkSelfLockout(ctx context.Context, m sp
 		fmt.Sprintf("The account the provider runs as (%s) holds space role %s, with %s, in space %s through its own user "+
 			"assignment, and this change %s: the provider could lose the right to manage the space's access. Keep a role with "+
 			"%s for that account, or set allow_self_lockout = true if that is intended.",
-			me.AccountID, role.Name, administerSpace, space.Key, what, administerSpace))
+			self.Account, held.Name, administerSpace, s.Space.Key, what, administerSpace))
 }
 
 // readAssignment fills m from the API: the principal's role in the space and the role's name. found is false when

@@ -253,7 +253,7 @@ resource "confluence_space_role_assignment" "a" {
 }
 
 // The provider's own account administers DOCS through its user assignment: taking that away is refused at plan
-// time unless allow_self_lockout is set, and Confluence refuses to remove the space's last administrator.
+// time, always while it is the space's last administrator, and otherwise unless allow_self_lockout is set.
 func TestAccSpaceRoleAssignment_selfLockout(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
@@ -290,36 +290,40 @@ func TestAccSpaceRoleAssignment_selfLockout(t *testing.T) {
 				ImportStateId:      importID,
 				ImportStatePersist: true,
 			},
-			{ // Admin → Viewer for the caller itself
+			{ // Admin → Viewer for the caller itself, the space's last administrator: refused at plan time
 				Config:      mine(viewer),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(wrapped(`(?s)remove your own administration of the space.*holds space role Admin, with administer/space, in space DOCS.*changes it to role Viewer.*allow_self_lockout = true`)),
+				ExpectError: regexp.MustCompile(wrapped(`(?s)The space would have no administrator.*administer/space in space DOCS`)),
 			},
 			{ // destroying it is the same loss
 				Config:      env.Config(""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(wrapped(`(?s)remove your own administration of the space.*removes that assignment`)),
+				ExpectError: regexp.MustCompile(wrapped(`(?s)The space would have no administrator.*in space DOCS`)),
 			},
-			{ // allowed, but the account is the space's last administrator: Confluence refuses, with what to do
+			{ // allow_self_lockout does not let the last administrator go
 				Config:      mine(viewer, "allow_self_lockout = true"),
-				ExpectError: regexp.MustCompile(wrapped(`(?s)Could not change the space role.*last administrator.*give another principal a role with administer/space in the space first`)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(wrapped(`(?s)The space would have no administrator.*in space DOCS`)),
 			},
-			{ // the same for a destroy
+			{ // once product admins administer DOCS too, stepping down is the account's own lockout
 				PreConfig: func() {
-					if err := expectDocsRole(ctx, t, env, me, adminRole); err != nil {
+					admins := confluence.Principal{Type: "access_class", ID: "all-product-admins"}
+					if err := api.SetRoleAssignments(ctx, docs.ID, []confluence.RoleAssignment{{Principal: admins, RoleID: adminRole}}); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config:      env.Config(""),
-				ExpectError: regexp.MustCompile(wrapped(`(?s)Could not remove the space role assignment.*last administrator.*give another principal a role`)),
+				Config:      mine(viewer),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(wrapped(`(?s)remove your own administration of the space.*holds space role Admin, with administer/space, in space DOCS.*changes it to role Viewer.*allow_self_lockout = true`)),
 			},
-			{ // once product admins administer DOCS too, the account may step down
+			{
+				Config:      env.Config(""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(wrapped(`(?s)remove your own administration of the space.*removes that assignment`)),
+			},
+			{ // which allow_self_lockout allows
 				PreConfig: func() {
 					if err := expectDocsRole(ctx, t, env, me, adminRole); err != nil {
-						t.Fatal(err)
-					}
-					admins := confluence.Principal{Type: "access_class", ID: "all-product-admins"}
-					if err := api.SetRoleAssignments(ctx, docs.ID, []confluence.RoleAssignment{{Principal: admins, RoleID: adminRole}}); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -123,7 +123,11 @@ func (s *spaceAccess) checkAdminKept(ctx context.Context, planned map[confluence
 
 // checkChange is checkAdminKept for any change: the engine's verdict as diagnostics.
 func (s *spaceAccess) checkChange(ctx context.Context, c access.Change, allowSelfLockout bool, diags *diag.Diagnostics) {
-	err := s.CheckAdmins(ctx, c, allowSelfLockout)
+	s.reportAdminCheck(s.CheckAdmins(ctx, c, allowSelfLockout), diags)
+}
+
+// reportAdminCheck turns the engine's answer on a change's administrators into a diagnostic.
+func (s *spaceAccess) reportAdminCheck(err error, diags *diag.Diagnostics) {
 	var noAdmin *access.NoAdminError
 	var self *access.SelfLockoutError
 	switch {
