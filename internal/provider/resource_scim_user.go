@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -53,6 +54,21 @@ type scimUserModel struct {
 	PreferredLanguage  types.String                      `tfsdk:"preferred_language"`
 	Active             types.Bool                        `tfsdk:"active"`
 	AtlassianAccountID types.String                      `tfsdk:"atlassian_account_id"`
+	OnDestroy          types.String                      `tfsdk:"on_destroy"`
+}
+
+// What destroying a confluence_scim_user does (on_destroy).
+const (
+	onDestroyDeactivate = "deactivate"
+	onDestroyUnmanage   = "unmanage"
+)
+
+// onDestroyOf is the on_destroy of a state, "deactivate" where state written before the attribute holds none.
+func onDestroyOf(v types.String) types.String {
+	if v.IsNull() || v.IsUnknown() {
+		return types.StringValue(onDestroyDeactivate)
+	}
+	return v
 }
 
 // scimUserAttr is one optional string attribute of a user: how it is read from the API and patched.
@@ -166,6 +182,16 @@ func (r *scimUserResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			Optional: true,
 			Computed: true,
 			Default:  booldefault.StaticBool(true),
+		},
+		"on_destroy": schema.StringAttribute{
+			MarkdownDescription: "What destroying the resource does: `deactivate` (the default) deactivates the user in the " +
+				"directory, which takes the account's product access away; `unmanage` only forgets the user, which stays " +
+				"active, so that a stack can be retired or handed to another identity provider without offboarding anyone. " +
+				"Destroy uses the value in the state: apply a change to `unmanage` before removing the resource.",
+			Optional:   true,
+			Computed:   true,
+			Default:    stringdefault.StaticString(onDestroyDeactivate),
+			Validators: []validator.String{stringvalidator.OneOf(onDestroyDeactivate, onDestroyUnmanage)},
 		},
 		"atlassian_account_id": schema.StringAttribute{
 			MarkdownDescription: "Atlassian account the user is linked to (the `accountId` used by the Admin and Confluence " +
@@ -400,6 +426,7 @@ func scimUserState(prior scimUserModel, u *scim.User) scimUserModel {
 		Email:              customtypes.NewCaseInsensitiveString(u.PrimaryEmail()),
 		Active:             types.BoolValue(u.IsActive()),
 		AtlassianAccountID: types.StringNull(),
+		OnDestroy:          onDestroyOf(prior.OnDestroy), // a setting of the configuration, not of the directory
 	}
 	if id := u.AccountID(); id != "" {
 		m.AtlassianAccountID = types.StringValue(id)
@@ -462,6 +489,7 @@ func (r *scimUserResource) readUnavailable(ctx context.Context, state scimUserMo
 	}
 	keep := func() {
 		state.Active = types.BoolValue(false)
+		state.OnDestroy = onDestroyOf(state.OnDestroy)
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
 	gone := func(why string) {
@@ -645,6 +673,10 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 	client, diags := r.data.SCIM(ctx)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if onDestroyOf(state.OnDestroy).ValueString() == onDestroyUnmanage {
+		tflog.Info(ctx, "forgot SCIM user, left active", map[string]any{"id": state.ID.ValueString()})
 		return
 	}
 	if err := client.DeleteUser(ctx, state.ID.ValueString()); err != nil {

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -378,6 +379,58 @@ func TestAccSCIMUser_activeInPlace(t *testing.T) {
 	})
 }
 
+// on_destroy = "unmanage" retires the resource without offboarding: destroy forgets the user, which stays active
+// with its account. Changing the setting is an in-place update that writes nothing to the directory.
+func TestAccSCIMUser_onDestroyUnmanage(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	var id string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(*terraform.State) error { // still there, still active
+			u, err := api.GetUser(context.Background(), id)
+			if err != nil {
+				return fmt.Errorf("the unmanaged user: %w", err)
+			}
+			if !u.IsActive() {
+				return errors.New("destroy deactivated a user with on_destroy = \"unmanage\"")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: scimUserConfig(env, janeBase...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.CaptureString(scimUserAddr, tfjsonpath.New("id"), &id),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("on_destroy"), knownvalue.StringExact("deactivate")),
+				},
+			},
+			{
+				PreConfig: env.ResetRequests,
+				Config:    scimUserConfig(env, janeWith(`on_destroy = "unmanage"`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(scimUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRequests(env, map[string]int{routePatchUser: 0, routePutUser: 0, "DELETE " + routeUser: 0}),
+					statecheck.ExpectKnownValue(scimUserAddr, tfjsonpath.New("on_destroy"), knownvalue.StringExact("unmanage")),
+				},
+			},
+			{
+				Config:           scimUserConfig(env, janeWith(`on_destroy = "unmanage"`)...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // import knows nothing of the setting: the default, which the configuration then changes in place
+				ResourceName:            scimUserAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"on_destroy"},
+			},
+		},
+	})
+}
+
 // user_name and email change in place (Atlassian allows both through PATCH); the identity provider's other
 // email addresses survive, and the user keeps its SCIM id and account.
 func TestAccSCIMUser_renameInPlace(t *testing.T) {
@@ -536,6 +589,7 @@ func TestAccSCIMUser_badInput(t *testing.T) {
 		"timezone case":      {Config: scimUserConfig(env, janeWith(`timezone = "europe/london"`)...), Error: `(?s)timezone.*not an IANA time zone`},
 		"language":           {Config: scimUserConfig(env, janeWith(`preferred_language = "English"`)...), Error: `(?s)preferred_language.*not a language tag.*en-US`},
 		"language separator": {Config: scimUserConfig(env, janeWith(`preferred_language = "en_US"`)...), Error: `(?s)preferred_language.*not a language tag`},
+		"on_destroy":         {Config: scimUserConfig(env, janeWith(`on_destroy = "delete"`)...), Error: `(?s)on_destroy.*value must be one of.*"deactivate".*"unmanage"`},
 		"no credential": {Config: env.ProviderBlock([]string{"scim_api_key"}) + "resource \"confluence_scim_user\" \"jane\" {\n  user_name = \"a@example.com\"\n  email = \"a@example.com\"\n}\n",
 			Error: `(?s)SCIM API is not configured.*"scim_api_key".*ATLASSIAN_SCIM_API_KEY`},
 	}

@@ -23,6 +23,14 @@ resource "confluence_scim_user" "contractor" {
   active    = false
 }
 
+# A service account this stack manages but must never offboard: destroying the resource (retiring the stack, or
+# moving the user to another identity provider) forgets it and leaves it active.
+resource "confluence_scim_user" "build_bot" {
+  user_name  = "build-bot@example.com"
+  email      = "build-bot@example.com"
+  on_destroy = "unmanage"
+}
+
 output "jane_account_id" {
   value = confluence_scim_user.jane.atlassian_account_id
 }
