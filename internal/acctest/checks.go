@@ -118,3 +118,30 @@ func (c expectPriorValue) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 		resp.Error = fmt.Errorf("%s %s in the prior state: %w", c.address, c.path, err)
 	}
 }
+
+// checkValue is a state check that hands the value at path of a resource to a function.
+type checkValue struct {
+	address string
+	path    tfjsonpath.Path
+	check   func(any) error
+}
+
+// CheckValue runs check on the value at path of the resource (or data source, "data.…") at address, as decoded
+// from the state's JSON: maps, slices, strings, float64s, bools and nil.
+func CheckValue(address string, path tfjsonpath.Path, check func(any) error) statecheck.StateCheck {
+	return checkValue{address: address, path: path, check: check}
+}
+
+func (c checkValue) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	var values *tfjson.StateValues
+	if req.State != nil {
+		values = req.State.Values
+	}
+	v, err := attributeValue(values, c.address, c.path)
+	if err == nil {
+		err = c.check(v)
+	}
+	if err != nil {
+		resp.Error = fmt.Errorf("%s %s: %w", c.address, c.path, err)
+	}
+}

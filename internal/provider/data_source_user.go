@@ -155,7 +155,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.AccountID = types.StringValue(u.AccountID)
 	m.Email = types.StringValue(u.Email)
 	m.Name = types.StringValue(u.Name)
-	m.Nickname = orgUserOptional(u.Nickname)
+	m.Nickname = nullIfEmpty(u.Nickname)
 	m.AccountStatus = types.StringValue(u.AccountStatus)
 	m.Status = types.StringValue(u.Status)
 	m.GroupIDs = set
@@ -188,12 +188,4 @@ func orgUserCandidates(users []admin.User) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// orgUserOptional is null for an empty value, which the API leaves out.
-func orgUserOptional(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

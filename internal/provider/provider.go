@@ -219,6 +219,7 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewUserDataSource,
 		NewSpacePermissionsDataSource,
 		NewSpaceRolesDataSource,
+		NewEffectiveAccessDataSource,
 	}
 }
 

@@ -71,3 +71,11 @@ func diff(current, want []string) (add, remove []string) {
 	slices.Sort(remove)
 	return add, remove
 }
+
+// nullIfEmpty is s, or null for an empty value, which the APIs leave out.
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

@@ -1,0 +1,268 @@
+package access
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// Effective access: who can reach a space, with what, and through which grant. No API answers it; it is built
+// from the space's table (Backend) and the directory's accounts, groups and product roles (Directory).
+
+// Product roles of an account on the Confluence site, strongest first.
+const (
+	ProductAdmin = "admin"
+	ProductUser  = "user"
+	ProductGuest = "guest"
+	ProductNone  = "none"
+)
+
+// Account statuses that count: only an active account with product access reaches the site.
+const AccountActive = "active"
+
+// Access classes whose members the directory knows: the site's licensed users and its product admins.
+const (
+	ClassAllLicensedUsers = "all-licensed-users"
+	ClassAllProductAdmins = "all-product-admins"
+)
+
+// Account is an account as the directory knows it.
+type Account struct {
+	ID          string
+	Email       string
+	Name        string
+	Status      string // active, suspended, deactivated, …
+	Type        string // atlassian, app, customer
+	ProductRole string // ProductAdmin, ProductUser, ProductGuest or ProductNone
+}
+
+// Directory is the organisation's view of accounts: Cloud's Organizations API today, a Data Center user
+// directory next.
+type Directory interface {
+	// Groups names the groups of ids that exist; a missing id is a group that no longer exists.
+	Groups(ctx context.Context, ids []string) (map[string]string, error)
+	// Members lists the accounts of each group of ids.
+	Members(ctx context.Context, ids []string) (map[string][]Account, error)
+	// Accounts looks accounts up by id; a missing id is an account that no longer exists.
+	Accounts(ctx context.Context, ids []string) ([]Account, error)
+	// Licensed lists the accounts that hold a role on the Confluence site, with that role.
+	Licensed(ctx context.Context) ([]Account, error)
+}
+
+// Source is one grant that access comes from: the account itself, a group, or an access class.
+type Source struct {
+	Principal Principal
+	Name      string // the group's name; empty otherwise
+}
+
+// Entry is one account's access to a space.
+type Entry struct {
+	Account     Account
+	Permissions []string // classic permissions and those of its roles, key/target, sorted
+	Roles       []string // role names, sorted
+	Sources     []Source
+}
+
+// ClassGrant is an access class's role in a space, reported as a class where its members cannot be listed.
+type ClassGrant struct {
+	Class    string
+	Role     string // role name
+	Expanded bool   // its members are among the entries
+}
+
+// UnresolvedGrant is a grant to a group or account that no longer exists.
+type UnresolvedGrant struct {
+	Principal   Principal
+	Permissions []string
+	Role        string
+}
+
+// Effective is who can reach one space.
+type Effective struct {
+	Entries       []Entry // active accounts with product access, by account id
+	Dormant       []Entry // accounts that hold a grant but cannot use it now (not active, or no product access)
+	Anonymous     []string
+	Classes       []ClassGrant
+	Unresolved    []UnresolvedGrant
+	Licensed      int // accounts with a role on the site, read to resolve product roles and classes
+	GrantedGroups int
+}
+
+// holding is what one principal holds in the space.
+type holding struct {
+	perms []string
+	role  string // role id
+}
+
+// Effective builds who can reach the space from its table and the directory.
+func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error) {
+	held := map[Principal]*holding{}
+	hold := func(p Principal) *holding {
+		if held[p] == nil {
+			held[p] = &holding{}
+		}
+		return held[p]
+	}
+	grants, err := t.b.Grants(ctx, t.Space)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grants {
+		h := hold(g.Principal)
+		h.perms = append(h.perms, g.Permission)
+	}
+	roles := map[string]Role{}
+	if t.Caps.Roles {
+		assignments, err := t.b.Assignments(ctx, t.Space)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range assignments {
+			hold(a.Principal).role = a.RoleID
+		}
+		catalogue, err := t.b.Roles(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range catalogue {
+			roles[r.ID] = r
+		}
+	}
+	roleName := func(id string) string {
+		if r, ok := roles[id]; ok && r.Name != "" {
+			return r.Name
+		}
+		return id
+	}
+
+	var groups, users []string
+	out := &Effective{}
+	for p, h := range held {
+		switch p.Type {
+		case PrincipalGroup:
+			groups = append(groups, p.ID)
+		case PrincipalUser:
+			users = append(users, p.ID)
+		case PrincipalAnonymous:
+			out.Anonymous = sortedUnique(h.perms)
+		}
+	}
+	slices.Sort(groups)
+	slices.Sort(users)
+	out.GrantedGroups = len(groups)
+
+	licensed, err := dir.Licensed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Licensed = len(licensed)
+	role := map[string]string{}
+	for _, a := range licensed {
+		role[a.ID] = a.ProductRole
+	}
+	names, err := dir.Groups(ctx, groups)
+	if err != nil {
+		return nil, err
+	}
+	var existing []string
+	for _, g := range groups {
+		if _, ok := names[g]; ok {
+			existing = append(existing, g)
+		}
+	}
+	members, err := dir.Members(ctx, existing)
+	if err != nil {
+		return nil, err
+	}
+	direct, err := dir.Accounts(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+
+	type building struct {
+		entry   Entry
+		perms   []string
+		roleIDs []string
+	}
+	byAccount := map[string]*building{}
+	reach := func(a Account, src Source, h *holding) {
+		b := byAccount[a.ID]
+		if b == nil {
+			if r, ok := role[a.ID]; ok {
+				a.ProductRole = r
+			} else if a.ProductRole == "" {
+				a.ProductRole = ProductNone
+			}
+			b = &building{entry: Entry{Account: a}}
+			byAccount[a.ID] = b
+		}
+		b.entry.Sources = append(b.entry.Sources, src)
+		b.perms = append(b.perms, h.perms...)
+		if h.role != "" {
+			b.roleIDs = append(b.roleIDs, h.role)
+		}
+	}
+	found := map[string]bool{}
+	for _, a := range direct {
+		found[a.ID] = true
+		p := Principal{Type: PrincipalUser, ID: a.ID}
+		reach(a, Source{Principal: p}, held[p])
+	}
+	for _, g := range existing {
+		p := Principal{Type: PrincipalGroup, ID: g}
+		for _, a := range members[g] {
+			reach(a, Source{Principal: p, Name: names[g]}, held[p])
+		}
+	}
+	for p, h := range held {
+		if p.Type != PrincipalAccessClass {
+			continue
+		}
+		c := ClassGrant{Class: p.ID, Role: roleName(h.role)}
+		for _, a := range licensed {
+			if p.ID == ClassAllLicensedUsers || (p.ID == ClassAllProductAdmins && a.ProductRole == ProductAdmin) {
+				reach(a, Source{Principal: p}, h)
+				c.Expanded = true
+			}
+		}
+		if p.ID == ClassAllLicensedUsers {
+			c.Expanded = true // every licensed account is listed, even when there is none
+		}
+		out.Classes = append(out.Classes, c)
+	}
+	for p, h := range held {
+		if (p.Type == PrincipalGroup && !slices.Contains(existing, p.ID)) || (p.Type == PrincipalUser && !found[p.ID]) {
+			out.Unresolved = append(out.Unresolved, UnresolvedGrant{Principal: p, Permissions: sortedUnique(h.perms), Role: roleName(h.role)})
+		}
+	}
+
+	for _, b := range byAccount {
+		e := b.entry
+		perms := slices.Clone(b.perms)
+		for _, id := range b.roleIDs {
+			perms = append(perms, roles[id].Permissions...)
+			e.Roles = append(e.Roles, roleName(id))
+		}
+		e.Permissions = sortedUnique(perms)
+		e.Roles = sortedUnique(e.Roles)
+		slices.SortFunc(e.Sources, func(x, y Source) int { return strings.Compare(x.Principal.String(), y.Principal.String()) })
+		if e.Account.Status == AccountActive && e.Account.ProductRole != ProductNone {
+			out.Entries = append(out.Entries, e)
+		} else {
+			out.Dormant = append(out.Dormant, e)
+		}
+	}
+	byID := func(x, y Entry) int { return strings.Compare(x.Account.ID, y.Account.ID) }
+	slices.SortFunc(out.Entries, byID)
+	slices.SortFunc(out.Dormant, byID)
+	slices.SortFunc(out.Classes, func(x, y ClassGrant) int { return strings.Compare(x.Class, y.Class) })
+	slices.SortFunc(out.Unresolved, func(x, y UnresolvedGrant) int { return strings.Compare(x.Principal.String(), y.Principal.String()) })
+	return out, nil
+}
+
+// sortedUnique is a sorted copy of s without duplicates.
+func sortedUnique(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

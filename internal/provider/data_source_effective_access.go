@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/access"
+	"github.com/accessplane/terraform-provider-confluence/internal/access/cloud"
+)
+
+var _ datasource.DataSourceWithConfigure = &effectiveAccessDataSource{}
+
+// NewEffectiveAccessDataSource is the constructor of the confluence_effective_access data source.
+func NewEffectiveAccessDataSource() datasource.DataSource { return &effectiveAccessDataSource{} }
+
+type effectiveAccessDataSource struct {
+	data *providerData
+}
+
+type effectiveAccessModel struct {
+	SpaceKey             types.String `tfsdk:"space_key"`
+	SpaceID              types.String `tfsdk:"space_id"`
+	Entries              types.List   `tfsdk:"entries"`
+	DormantEntries       types.List   `tfsdk:"dormant_entries"`
+	AnonymousAccess      types.Set    `tfsdk:"anonymous_access"`
+	AccessClasses        types.List   `tfsdk:"access_classes"`
+	UnresolvedPrincipals types.List   `tfsdk:"unresolved_principals"`
+}
+
+var (
+	accessSourceType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"principal_type": types.StringType,
+		"principal_id":   types.StringType,
+		"name":           types.StringType,
+	}}
+	accessEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"account_id":   types.StringType,
+		"email":        types.StringType,
+		"display_name": types.StringType,
+		"status":       types.StringType,
+		"account_type": types.StringType,
+		"product_role": types.StringType,
+		"permissions":  types.SetType{ElemType: types.StringType},
+		"roles":        types.SetType{ElemType: types.StringType},
+		"sources":      types.ListType{ElemType: accessSourceType},
+	}}
+	accessClassType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"class":    types.StringType,
+		"role":     types.StringType,
+		"expanded": types.BoolType,
+	}}
+	unresolvedGrantType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"principal_type": types.StringType,
+		"principal_id":   types.StringType,
+		"permissions":    types.SetType{ElemType: types.StringType},
+		"role":           types.StringType,
+	}}
+)
+
+func (d *effectiveAccessDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_effective_access"
+}
+
+func entryAttributes(what string) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{
+		MarkdownDescription: what,
+		Computed:            true,
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"account_id":   schema.StringAttribute{MarkdownDescription: "Atlassian account id.", Computed: true},
+			"email":        schema.StringAttribute{MarkdownDescription: "Email address, as the organization sees it.", Computed: true},
+			"display_name": schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
+			"status": schema.StringAttribute{MarkdownDescription: "The account's status in the organization: `active`, " +
+				"`suspended`, `deactivated`, …", Computed: true},
+			"account_type": schema.StringAttribute{MarkdownDescription: "`atlassian`, `app` or `customer`.", Computed: true},
+			"product_role": schema.StringAttribute{MarkdownDescription: "The account's product access to the Confluence " +
+				"site: `admin`, `user`, `guest` or `none`.", Computed: true},
+			"permissions": schema.SetAttribute{MarkdownDescription: "The classic permissions it holds in the space, from " +
+				"every source and role, as `key/target`.", ElementType: types.StringType, Computed: true},
+			"roles": schema.SetAttribute{MarkdownDescription: "The names of the space roles it holds, from every source.",
+				ElementType: types.StringType, Computed: true},
+			"sources": schema.ListNestedAttribute{
+				MarkdownDescription: "Each grant the access comes from: the account itself (`user`), a `group` (with its " +
+					"name), or an `access_class`.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"principal_type": schema.StringAttribute{MarkdownDescription: "`user`, `group` or `access_class`.", Computed: true},
+					"principal_id":   schema.StringAttribute{MarkdownDescription: "Account id, group id or access class.", Computed: true},
+					"name":           schema.StringAttribute{MarkdownDescription: "The group's name; null for the others.", Computed: true},
+				}},
+			},
+		}},
+	}
+}
+
+func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Who can reach a Confluence space, with which permissions, and through which grant: the " +
+			"space's table (classic grants and role assignments) resolved through group membership, account status and " +
+			"product access. No Atlassian API answers this; the data source builds it exactly from the space's listings " +
+			"and the Organizations API, so it needs both the Confluence and the organization settings.\n\n" +
+			"An account counts (`entries`) only while it is `active` and holds product access to the Confluence site. An " +
+			"account that holds a grant but cannot use it now (suspended, deactivated, or without product access) is in " +
+			"`dormant_entries`: on reactivation it gets it all back, which offboarding reviews look for.\n\n" +
+			"~> Page restrictions are below this data source's level: an entry may reach the space yet not a restricted page.",
+		Attributes: map[string]schema.Attribute{
+			"space_key": schema.StringAttribute{
+				MarkdownDescription: "Key of the space, such as `ENG`.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(spaceKeyPattern, "must be a space key")},
+			},
+			"space_id": schema.StringAttribute{MarkdownDescription: "Id of the space.", Computed: true},
+			"entries":  entryAttributes("One entry per active account with product access that reaches the space, sorted by account id."),
+			"dormant_entries": entryAttributes("Accounts that hold a grant, directly or through a group, but cannot use it now: " +
+				"not `active`, or without product access to the site."),
+			"anonymous_access": schema.SetAttribute{
+				MarkdownDescription: "The classic permissions anonymous users have in the space.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"access_classes": schema.ListNestedAttribute{
+				MarkdownDescription: "Roles given to access classes. `all-licensed-users` and `all-product-admins` are " +
+					"expanded into `entries` (`expanded = true`); the others (`authenticated-users`, `anonymous-users`, " +
+					"`jsm-project-admins`) cannot be listed and are reported as a class.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"class":    schema.StringAttribute{MarkdownDescription: "The access class.", Computed: true},
+					"role":     schema.StringAttribute{MarkdownDescription: "The name of its space role.", Computed: true},
+					"expanded": schema.BoolAttribute{MarkdownDescription: "Whether its members are among the entries.", Computed: true},
+				}},
+			},
+			"unresolved_principals": schema.ListNestedAttribute{
+				MarkdownDescription: "Grants to a group or account that no longer exists: they give nobody access, and clutter the table.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"principal_type": schema.StringAttribute{MarkdownDescription: "`group` or `user`.", Computed: true},
+					"principal_id":   schema.StringAttribute{MarkdownDescription: "The id no longer found.", Computed: true},
+					"permissions":    schema.SetAttribute{MarkdownDescription: "Its classic permissions.", ElementType: types.StringType, Computed: true},
+					"role":           schema.StringAttribute{MarkdownDescription: "The name of its space role, if any.", Computed: true},
+				}},
+			},
+		},
+	}
+}
+
+func (d *effectiveAccessDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m effectiveAccessModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || d.data == nil {
+		return
+	}
+	api, diags := d.data.Admin(ctx)
+	resp.Diagnostics.Append(diags...)
+	if d.data.settings.siteURL == "" {
+		resp.Diagnostics.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
+	}
+	s, diags := d.data.loadSpace(ctx, m.SpaceKey.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ari, err := api.SiteARI(ctx, d.data.settings.siteURL)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not find the Confluence site in the organization", err)
+		return
+	}
+	eff, err := s.Effective(ctx, cloud.NewDirectory(api, ari))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not read who can reach the space", err)
+		return
+	}
+	m.SpaceID = types.StringValue(s.Space.ID)
+	m.Entries = entriesValue(eff.Entries)
+	m.DormantEntries = entriesValue(eff.Dormant)
+	m.AnonymousAccess = stringSet(eff.Anonymous)
+	classes := make([]attr.Value, 0, len(eff.Classes))
+	for _, c := range eff.Classes {
+		classes = append(classes, types.ObjectValueMust(accessClassType.AttrTypes, map[string]attr.Value{
+			"class": types.StringValue(c.Class), "role": types.StringValue(c.Role), "expanded": types.BoolValue(c.Expanded),
+		}))
+	}
+	m.AccessClasses = types.ListValueMust(accessClassType, classes)
+	unresolved := make([]attr.Value, 0, len(eff.Unresolved))
+	for _, u := range eff.Unresolved {
+		unresolved = append(unresolved, types.ObjectValueMust(unresolvedGrantType.AttrTypes, map[string]attr.Value{
+			"principal_type": types.StringValue(u.Principal.Type), "principal_id": types.StringValue(u.Principal.ID),
+			"permissions": stringSet(u.Permissions), "role": nullIfEmpty(u.Role),
+		}))
+	}
+	m.UnresolvedPrincipals = types.ListValueMust(unresolvedGrantType, unresolved)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func entriesValue(entries []access.Entry) types.List {
+	elems := make([]attr.Value, 0, len(entries))
+	for _, e := range entries {
+		sources := make([]attr.Value, 0, len(e.Sources))
+		for _, src := range e.Sources {
+			sources = append(sources, types.ObjectValueMust(accessSourceType.AttrTypes, map[string]attr.Value{
+				"principal_type": types.StringValue(src.Principal.Type),
+				"principal_id":   types.StringValue(src.Principal.ID),
+				"name":           nullIfEmpty(src.Name),
+			}))
+		}
+		elems = append(elems, types.ObjectValueMust(accessEntryType.AttrTypes, map[string]attr.Value{
+			"account_id":   types.StringValue(e.Account.ID),
+			"email":        nullIfEmpty(e.Account.Email),
+			"display_name": nullIfEmpty(e.Account.Name),
+			"status":       types.StringValue(e.Account.Status),
+			"account_type": nullIfEmpty(e.Account.Type),
+			"product_role": types.StringValue(e.Account.ProductRole),
+			"permissions":  stringSet(e.Permissions),
+			"roles":        stringSet(e.Roles),
+			"sources":      types.ListValueMust(accessSourceType, sources),
+		}))
+	}
+	return types.ListValueMust(accessEntryType, elems)
+}
