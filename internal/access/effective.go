@@ -41,8 +41,8 @@ type Account struct {
 type Directory interface {
 	// Groups names the groups of ids that exist; a missing id is a group that no longer exists.
 	Groups(ctx context.Context, ids []string) (map[string]string, error)
-	// Members lists the accounts of each group of ids.
-	Members(ctx context.Context, ids []string) (map[string][]Account, error)
+	// Members lists the accounts of each group of ids, and names the groups it finds members of.
+	Members(ctx context.Context, ids []string) (members map[string][]Account, names map[string]string, err error)
 	// Accounts looks accounts up by id; a missing id is an account that no longer exists.
 	Accounts(ctx context.Context, ids []string) ([]Account, error)
 	// Licensed lists the accounts that hold a role on the Confluence site, with that role.
@@ -160,19 +160,29 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	for _, a := range licensed {
 		role[a.ID] = a.ProductRole
 	}
-	names, err := dir.Groups(ctx, groups)
+	// A group with members exists; only the others are looked up.
+	members, names, err := dir.Members(ctx, groups)
+	if err != nil {
+		return nil, err
+	}
+	var unseen []string
+	for _, g := range groups {
+		if _, ok := names[g]; !ok {
+			unseen = append(unseen, g)
+		}
+	}
+	empty, err := dir.Groups(ctx, unseen)
 	if err != nil {
 		return nil, err
 	}
 	var existing []string
 	for _, g := range groups {
+		if n, ok := empty[g]; ok {
+			names[g] = n
+		}
 		if _, ok := names[g]; ok {
 			existing = append(existing, g)
 		}
-	}
-	members, err := dir.Members(ctx, existing)
-	if err != nil {
-		return nil, err
 	}
 	direct, err := dir.Accounts(ctx, users)
 	if err != nil {

@@ -153,3 +153,147 @@ func TestAccEffectiveAccess_space(t *testing.T) {
 		}},
 	})
 }
+
+// A space with roles: the provider's account holds Admin, the site's licensed users Viewer through an access
+// class that is expanded, and authenticated users a role reported as a class.
+func TestAccEffectiveAccess_roles(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	ctx := context.Background()
+	roles := env.SpaceRoleIDs(t)
+	c := env.Confluence(t)
+	docs, err := c.SpaceByKey(ctx, "DOCS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetRoleAssignments(ctx, docs.ID, []confluence.RoleAssignment{
+		{Principal: confluence.Principal{Type: "access_class", ID: "all-licensed-users"}, RoleID: roles["Viewer"]},
+		{Principal: confluence.Principal{Type: "access_class", ID: "authenticated-users"}, RoleID: roles["Viewer"]},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	catalogue, err := c.ListSpaceRoles(ctx, confluence.SpaceRoleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perms := map[string][]string{}
+	for _, r := range catalogue {
+		perms[r.Name] = r.Permissions
+	}
+	union := func(names ...string) string {
+		var all []string
+		for _, n := range names {
+			all = append(all, perms[n]...)
+		}
+		slices.Sort(all)
+		return strings.Join(slices.Compact(all), ",")
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(`data "confluence_effective_access" "this" { space_key = "DOCS" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectEntries("entries", fmt.Sprintf("%s active admin [%s] [Admin,Viewer] <- access_class,group:confluence-users,user",
+					env.Creds.Email, union("Admin", "Viewer"))),
+				expectEntries("dormant_entries"),
+				statecheck.ExpectKnownValue(effectiveAddr, tfjsonpath.New("access_classes"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"class": knownvalue.StringExact("all-licensed-users"), "role": knownvalue.StringExact("Viewer"), "expanded": knownvalue.Bool(true),
+					}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"class": knownvalue.StringExact("authenticated-users"), "role": knownvalue.StringExact("Viewer"), "expanded": knownvalue.Bool(false),
+					}),
+				})),
+				statecheck.ExpectKnownValue(effectiveAddr, tfjsonpath.New("anonymous_access"), knownvalue.SetExact(nil)),
+			},
+		}},
+	})
+}
+
+// pages is how many pages of size a listing of n takes: at least one.
+func pages(n, size int) int { return max(1, (n+size-1)/size) }
+
+// Reading who can reach a space costs its table's listings, one member search per ten granted groups and page,
+// one search per ten accounts granted directly, and one search per product role and page of the site's licensed
+// accounts: nothing per account. At 13 granted groups of up to 241 members and 241 licensed accounts it is 15 or
+// 16 requests, as the groups fall into batches. By the same count, 12 groups of 200 and 3,000 licensed accounts
+// on a site with roles take 62.
+func TestAccEffectiveAccess_cost(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	ctx := context.Background()
+	api := env.Admin(t)
+	everyone, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupNames: []string{"confluence-users"}})
+	if err != nil || len(everyone) != 1 {
+		t.Fatalf("confluence-users: %v %v", everyone, err)
+	}
+	const groups, members = 12, 20
+	granted := []string{everyone[0].ID}
+	for g := range groups {
+		id := env.NewGroup(t, fmt.Sprintf("team-%02d", g))
+		granted = append(granted, id)
+		env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: id}, "read/space", "create/page", "create/comment")
+		for m := range members {
+			u, err := env.SCIM(t).CreateUser(ctx, scimUser(fmt.Sprintf("u%02d-%02d@example.com", g, m)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, gid := range []string{id, everyone[0].ID} {
+				if err := api.AddMember(ctx, gid, u.AccountID()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	licensed := groups*members + 1 // and the provider's account
+	var stats map[string]int
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.ResetRequests,
+			Config:    env.Config(`data "confluence_effective_access" "this" { space_key = "ENG" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				acctest.CheckValue(effectiveAddr, tfjsonpath.New("entries"), func(v any) error {
+					if n := len(v.([]any)); n != licensed {
+						return fmt.Errorf("%d entries, want %d", n, licensed)
+					}
+					stats = env.APIStats()
+					return nil
+				}),
+			},
+		}},
+	})
+	// Granted: the 12 teams and confluence-users (with the provider's account, from the seed). Members are
+	// searched ten groups at a time, in the order of their ids; every licensed account is in confluence-users.
+	slices.Sort(granted)
+	memberPages := 0
+	for batch := range slices.Chunk(granted, 10) {
+		accounts := members * len(batch)
+		if slices.Contains(batch, everyone[0].ID) {
+			accounts = licensed
+		}
+		memberPages += pages(accounts, 100)
+	}
+	want := map[string]int{
+		"GET /wiki/api/v2/spaces":                       1,
+		"GET /wiki/api/v2/space-role-mode":              1,
+		"GET /wiki/api/v2/spaces/{id}/permissions":      1,
+		"GET /wiki/api/v2/spaces/{id}/role-assignments": 1,
+		"GET /wiki/api/v2/space-roles":                  1,
+		"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search": memberPages + 1 + // the account granted directly
+			pages(licensed, 100) + pages(1, 100) + pages(0, 100), // licensed accounts by role: user, admin, guest
+	}
+	total := 0
+	for route, n := range stats {
+		total += n
+		if want[route] != n {
+			t.Errorf("%s: %d requests, want %d", route, n, want[route])
+		}
+	}
+	for route, n := range want {
+		if _, ok := stats[route]; !ok {
+			t.Errorf("%s: no request, want %d", route, n)
+		}
+	}
+	t.Logf("effective access of a space with %d granted groups and %d licensed accounts: %d requests (%v)", groups+1, licensed, total, stats)
+}

@@ -40,23 +40,25 @@ func (d Directory) Groups(ctx context.Context, ids []string) (map[string]string,
 	return out, nil
 }
 
-// Members reads ten groups a search, expanding each account's groups to tell which of the ten it is in.
-func (d Directory) Members(ctx context.Context, ids []string) (map[string][]access.Account, error) {
-	out := map[string][]access.Account{}
+// Members reads ten groups a search, expanding each account's groups to tell which of the ten it is in (and
+// their names).
+func (d Directory) Members(ctx context.Context, ids []string) (map[string][]access.Account, map[string]string, error) {
+	members, names := map[string][]access.Account{}, map[string]string{}
 	for batch := range slices.Chunk(ids, searchBatch) {
 		found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{GroupIDs: batch, Expand: []string{admin.ExpandUserGroups}})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, u := range found {
 			for _, g := range u.Groups {
 				if slices.Contains(batch, g.ID) {
-					out[g.ID] = append(out[g.ID], account(u))
+					members[g.ID] = append(members[g.ID], account(u))
+					names[g.ID] = g.Name
 				}
 			}
 		}
 	}
-	return out, nil
+	return members, names, nil
 }
 
 func (d Directory) Accounts(ctx context.Context, ids []string) ([]access.Account, error) {
