@@ -47,6 +47,14 @@ type Directory interface {
 	Accounts(ctx context.Context, ids []string) ([]Account, error)
 	// Licensed lists the accounts that hold a role on the Confluence site, with that role.
 	Licensed(ctx context.Context) ([]Account, error)
+	// Person looks one account up with its product role and groups; found is false when it does not exist.
+	Person(ctx context.Context, id string) (p Person, found bool, err error)
+}
+
+// Person is one account with the groups it belongs to (id → name).
+type Person struct {
+	Account
+	Groups map[string]string
 }
 
 // Source is one grant that access comes from: the account itself, a group, or an access class.
@@ -57,6 +65,7 @@ type Source struct {
 
 // Entry is one account's access to a space.
 type Entry struct {
+	Space       Space
 	Account     Account
 	Permissions []string // classic permissions and those of its roles, key/target, sorted
 	Roles       []string // role names, sorted
@@ -203,7 +212,7 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 			} else if a.ProductRole == "" {
 				a.ProductRole = ProductNone
 			}
-			b = &building{entry: Entry{Account: a}}
+			b = &building{entry: Entry{Space: t.Space, Account: a}}
 			byAccount[a.ID] = b
 		}
 		b.entry.Sources = append(b.entry.Sources, src)
@@ -256,7 +265,7 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 		e.Permissions = sortedUnique(perms)
 		e.Roles = sortedUnique(e.Roles)
 		slices.SortFunc(e.Sources, func(x, y Source) int { return strings.Compare(x.Principal.String(), y.Principal.String()) })
-		if e.Account.Status == AccountActive && e.Account.ProductRole != ProductNone {
+		if e.Account.Counts() {
 			out.Entries = append(out.Entries, e)
 		} else {
 			out.Dormant = append(out.Dormant, e)
@@ -268,6 +277,84 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	slices.SortFunc(out.Classes, func(x, y ClassGrant) int { return strings.Compare(x.Class, y.Class) })
 	slices.SortFunc(out.Unresolved, func(x, y UnresolvedGrant) int { return strings.Compare(x.Principal.String(), y.Principal.String()) })
 	return out, nil
+}
+
+// Counts reports whether an account reaches the site now: active, with product access.
+func (a Account) Counts() bool { return a.Status == AccountActive && a.ProductRole != ProductNone }
+
+// Reach is what one account holds in the space, directly, through its groups and through the access classes
+// it is in; nil when it holds nothing. Anonymous access is not counted: it is the same for everyone.
+func (t *Table) Reach(ctx context.Context, p Person) (*Entry, error) {
+	grants, err := t.b.Grants(ctx, t.Space)
+	if err != nil {
+		return nil, err
+	}
+	var assignments []Assignment
+	roles := map[string]Role{}
+	if t.Caps.Roles {
+		if assignments, err = t.b.Assignments(ctx, t.Space); err != nil {
+			return nil, err
+		}
+		catalogue, err := t.b.Roles(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range catalogue {
+			roles[r.ID] = r
+		}
+	}
+	source := func(pr Principal) (Source, bool) {
+		switch pr.Type {
+		case PrincipalUser:
+			return Source{Principal: pr}, pr.ID == p.ID
+		case PrincipalGroup:
+			name, in := p.Groups[pr.ID]
+			return Source{Principal: pr, Name: name}, in
+		case PrincipalAccessClass:
+			switch pr.ID {
+			case ClassAllLicensedUsers:
+				return Source{Principal: pr}, p.ProductRole != ProductNone
+			case ClassAllProductAdmins:
+				return Source{Principal: pr}, p.ProductRole == ProductAdmin
+			case "authenticated-users":
+				return Source{Principal: pr}, true // any account that can sign in
+			}
+		}
+		return Source{}, false
+	}
+	e := &Entry{Space: t.Space, Account: p.Account}
+	var perms []string
+	seen := map[Principal]bool{}
+	add := func(pr Principal) bool {
+		src, ok := source(pr)
+		if ok && !seen[pr] {
+			seen[pr] = true
+			e.Sources = append(e.Sources, src)
+		}
+		return ok
+	}
+	for _, g := range grants {
+		if add(g.Principal) {
+			perms = append(perms, g.Permission)
+		}
+	}
+	for _, a := range assignments {
+		if add(a.Principal) {
+			perms = append(perms, roles[a.RoleID].Permissions...)
+			name := roles[a.RoleID].Name
+			if name == "" {
+				name = a.RoleID
+			}
+			e.Roles = append(e.Roles, name)
+		}
+	}
+	if len(e.Sources) == 0 {
+		return nil, nil
+	}
+	e.Permissions = sortedUnique(perms)
+	e.Roles = sortedUnique(e.Roles)
+	slices.SortFunc(e.Sources, func(x, y Source) int { return strings.Compare(x.Principal.String(), y.Principal.String()) })
+	return e, nil
 }
 
 // sortedUnique is a sorted copy of s without duplicates.

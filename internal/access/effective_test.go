@@ -50,6 +50,21 @@ func (p people) Accounts(_ context.Context, ids []string) ([]access.Account, err
 
 func (p people) Licensed(context.Context) ([]access.Account, error) { return p.licensed, nil }
 
+func (p people) Person(_ context.Context, id string) (access.Person, bool, error) {
+	for _, a := range p.accounts {
+		if a.ID == id {
+			out := access.Person{Account: a, Groups: map[string]string{}}
+			for g, members := range p.members {
+				if slices.ContainsFunc(members, func(m access.Account) bool { return m.ID == id }) {
+					out.Groups[g] = p.groups[g]
+				}
+			}
+			return out, true, nil
+		}
+	}
+	return access.Person{}, false, nil
+}
+
 // describe is an entry as "id role [perms] [roles] <- sources".
 func describe(entries []access.Entry) []string {
 	var out []string

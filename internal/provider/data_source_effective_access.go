@@ -2,16 +2,20 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/access/cloud"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 )
 
 var _ datasource.DataSourceWithConfigure = &effectiveAccessDataSource{}
@@ -25,6 +29,8 @@ type effectiveAccessDataSource struct {
 
 type effectiveAccessModel struct {
 	SpaceKey             types.String `tfsdk:"space_key"`
+	AccountID            types.String `tfsdk:"account_id"`
+	SpaceKeys            types.Set    `tfsdk:"space_keys"`
 	SpaceID              types.String `tfsdk:"space_id"`
 	Entries              types.List   `tfsdk:"entries"`
 	DormantEntries       types.List   `tfsdk:"dormant_entries"`
@@ -40,6 +46,7 @@ var (
 		"name":           types.StringType,
 	}}
 	accessEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"space_key":    types.StringType,
 		"account_id":   types.StringType,
 		"email":        types.StringType,
 		"display_name": types.StringType,
@@ -72,6 +79,7 @@ func entryAttributes(what string) schema.ListNestedAttribute {
 		MarkdownDescription: what,
 		Computed:            true,
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"space_key":    schema.StringAttribute{MarkdownDescription: "The space reached.", Computed: true},
 			"account_id":   schema.StringAttribute{MarkdownDescription: "Atlassian account id.", Computed: true},
 			"email":        schema.StringAttribute{MarkdownDescription: "Email address, as the organization sees it.", Computed: true},
 			"display_name": schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
@@ -107,14 +115,37 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 			"An account counts (`entries`) only while it is `active` and holds product access to the Confluence site. An " +
 			"account that holds a grant but cannot use it now (suspended, deactivated, or without product access) is in " +
 			"`dormant_entries`: on reactivation it gets it all back, which offboarding reviews look for.\n\n" +
+			"With `space_key` it lists everyone who reaches one space; with `account_id`, every space one account reaches " +
+			"(or those of `space_keys`). Cost, in requests: by space, the space's listings, one member search per ten " +
+			"granted groups and page, one search per ten accounts granted directly, and one search per product role and " +
+			"page of the site's licensed accounts; by account, four searches for the account and its product role, then " +
+			"one table read per space (shared with the space resources in the same run).\n\n" +
 			"~> Page restrictions are below this data source's level: an entry may reach the space yet not a restricted page.",
 		Attributes: map[string]schema.Attribute{
 			"space_key": schema.StringAttribute{
-				MarkdownDescription: "Key of the space, such as `ENG`.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(spaceKeyPattern, "must be a space key")},
+				MarkdownDescription: "Who can reach this space, such as `ENG`. Exactly one of `space_key` and `account_id`.",
+				Optional:            true,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(spaceKeyPattern, "must be a space key"),
+					stringvalidator.ExactlyOneOf(path.MatchRoot("space_key"), path.MatchRoot("account_id")),
+				},
 			},
-			"space_id": schema.StringAttribute{MarkdownDescription: "Id of the space.", Computed: true},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "What this account can reach: one entry per space where it holds anything. Exactly one of " +
+					"`space_key` and `account_id`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.RegexMatches(principalIDPattern, "must be an account id")},
+			},
+			"space_keys": schema.SetAttribute{
+				MarkdownDescription: "With `account_id`, the spaces to look in; by default every space the Confluence credential can view.",
+				ElementType:         types.StringType,
+				Optional:            true,
+				Validators: []validator.Set{
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(spaceKeyPattern, "must be a space key")),
+					setvalidator.ConflictsWith(path.MatchRoot("space_key")),
+				},
+			},
+			"space_id": schema.StringAttribute{MarkdownDescription: "Id of the space (with `space_key`).", Computed: true},
 			"entries":  entryAttributes("One entry per active account with product access that reaches the space, sorted by account id."),
 			"dormant_entries": entryAttributes("Accounts that hold a grant, directly or through a group, but cannot use it now: " +
 				"not `active`, or without product access to the site."),
@@ -163,8 +194,6 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 	if d.data.settings.siteURL == "" {
 		resp.Diagnostics.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
 	}
-	s, diags := d.data.loadSpace(ctx, m.SpaceKey.ValueString())
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -173,7 +202,17 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 		addAPIError(&resp.Diagnostics, "Could not find the Confluence site in the organization", err)
 		return
 	}
-	eff, err := s.Effective(ctx, cloud.NewDirectory(api, ari))
+	dir := cloud.NewDirectory(api, ari)
+	if !m.AccountID.IsNull() {
+		d.readAccount(ctx, &m, dir, resp)
+		return
+	}
+	s, diags := d.data.loadSpace(ctx, m.SpaceKey.ValueString())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	eff, err := s.Effective(ctx, dir)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not read who can reach the space", err)
 		return
@@ -200,6 +239,79 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
+// readAccount fills the model with what one account can reach, space by space.
+func (d *effectiveAccessDataSource) readAccount(ctx context.Context, m *effectiveAccessModel, dir cloud.Directory, resp *datasource.ReadResponse) {
+	person, found, err := dir.Person(ctx, m.AccountID.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not look the account up", err)
+		return
+	}
+	if !found {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Account not found",
+			fmt.Sprintf("No account with id %q is in the organization's directories.", m.AccountID.ValueString()))
+		return
+	}
+	client, diags := d.data.Confluence(ctx)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	var spaces []*confluence.Space
+	if m.SpaceKeys.IsNull() {
+		all, err := client.Spaces(ctx)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not list the spaces", err)
+			return
+		}
+		for i := range all {
+			spaces = append(spaces, &all[i])
+		}
+	} else {
+		keys := setStrings(ctx, m.SpaceKeys)
+		found, err := client.SpacesByKey(ctx, keys...)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not look the spaces up", err)
+			return
+		}
+		for _, k := range keys {
+			if found[k] == nil {
+				addSpaceNotFound(&resp.Diagnostics, k)
+				continue
+			}
+			spaces = append(spaces, found[k])
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	mode, err := client.SpaceRoleMode(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not read the site's space role mode", err)
+		return
+	}
+	var entries, dormant []access.Entry
+	for _, sp := range spaces {
+		e, err := newSpaceAccess(client, sp, mode).Reach(ctx, person)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Could not read the access table of space "+sp.Key, err)
+			return
+		}
+		switch {
+		case e == nil:
+		case person.Counts():
+			entries = append(entries, *e)
+		default:
+			dormant = append(dormant, *e)
+		}
+	}
+	m.SpaceID = types.StringNull()
+	m.Entries = entriesValue(entries)
+	m.DormantEntries = entriesValue(dormant)
+	m.AnonymousAccess = types.SetNull(types.StringType)
+	m.AccessClasses = types.ListNull(accessClassType)
+	m.UnresolvedPrincipals = types.ListNull(unresolvedGrantType)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
 func entriesValue(entries []access.Entry) types.List {
 	elems := make([]attr.Value, 0, len(entries))
 	for _, e := range entries {
@@ -212,6 +324,7 @@ func entriesValue(entries []access.Entry) types.List {
 			}))
 		}
 		elems = append(elems, types.ObjectValueMust(accessEntryType.AttrTypes, map[string]attr.Value{
+			"space_key":    types.StringValue(e.Space.Key),
 			"account_id":   types.StringValue(e.Account.ID),
 			"email":        nullIfEmpty(e.Account.Email),
 			"display_name": nullIfEmpty(e.Account.Name),

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -48,6 +49,7 @@ func entryLines(v any) ([]string, error) {
 			}
 			sources = append(sources, name)
 		}
+		sort.Strings(sources)
 		lines = append(lines, fmt.Sprintf("%s %s %s [%s] [%s] <- %s", m["email"], m["status"], m["product_role"],
 			strs(m["permissions"]), strs(m["roles"]), strings.Join(sources, ",")))
 	}
@@ -70,13 +72,15 @@ func expectEntries(path string, want ...string) statecheck.StateCheck {
 }
 
 // A classic space reached directly, through groups, by anonymous users, by a deactivated member, by an account
-// without product access, and once through a group since deleted.
-func TestAccEffectiveAccess_space(t *testing.T) {
-	t.Parallel()
-	env := acctest.New(t, emulator.Options{})
+// without product access, and once through a group since deleted (offboardingSite).
+// offboardingSite seeds ENG for effective access: bob writes through writers, carl (deactivated) is still in
+// it, dora holds a direct grant without product access, anonymous users read, and old-team, once granted, is
+// deleted. bob and carl are in confluence-users. It returns the accounts by email and confluence-users' id.
+func offboardingSite(t *testing.T, env *acctest.Env) (users map[string]string, everyone string) {
+	t.Helper()
 	ctx := context.Background()
 	api := env.Admin(t)
-	users := map[string]string{}  // email → account id
+	users = map[string]string{}    // email → account id
 	scimIDs := map[string]string{} // email → SCIM id
 	for _, email := range []string{"bob@example.com", "carl@example.com", "dora@example.com"} {
 		u, err := env.SCIM(t).CreateUser(ctx, scimUser(email))
@@ -108,14 +112,22 @@ func TestAccEffectiveAccess_space(t *testing.T) {
 	if err := env.SCIM(t).DeleteUser(ctx, scimIDs["carl@example.com"]); err != nil {
 		t.Fatal(err)
 	}
+	return users, groups[0].ID
+}
+
+func TestAccEffectiveAccess_space(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	ctx := context.Background()
+	_, everyone := offboardingSite(t, env)
 	table, err := accessTable(ctx, env.Confluence(t), "ENG")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var seeded string // what confluence-users and the admin hold, from the seed
 	for _, line := range table {
-		if strings.HasPrefix(line, "group/"+groups[0].ID+": ") {
-			seeded = strings.TrimPrefix(line, "group/"+groups[0].ID+": ")
+		if strings.HasPrefix(line, "group/"+everyone+": ") {
+			seeded = strings.TrimPrefix(line, "group/"+everyone+": ")
 		}
 	}
 	adminPerms := ""
@@ -296,4 +308,106 @@ func TestAccEffectiveAccess_cost(t *testing.T) {
 		}
 	}
 	t.Logf("effective access of a space with %d granted groups and %d licensed accounts: %d requests (%v)", groups+1, licensed, total, stats)
+}
+
+// What one account reaches: every space where it holds anything, or the spaces named; a deactivated account's
+// access is dormant.
+func TestAccEffectiveAccess_account(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	users, _ := offboardingSite(t, env)
+	spacesOf := func(path string, want ...string) statecheck.StateCheck {
+		return acctest.CheckValue(effectiveAddr, tfjsonpath.New(path), func(v any) error {
+			var got []string
+			for _, e := range v.([]any) {
+				got = append(got, e.(map[string]any)["space_key"].(string))
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				return fmt.Errorf("spaces %q, want %q", got, want)
+			}
+			return nil
+		})
+	}
+	config := func(email, extra string) string {
+		return env.Config(fmt.Sprintf("data \"confluence_effective_access\" \"this\" {\n  account_id = %q\n  %s\n}\n", users[email], extra))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{ // bob: ENG through writers and confluence-users, and wherever confluence-users reaches (the seed)
+				Config: config("bob@example.com", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					spacesOf("entries", "DOCS", "ENG", "HR", "OPS", "SEC"),
+					spacesOf("dormant_entries"),
+					acctest.CheckValue(effectiveAddr, tfjsonpath.New("entries"), func(v any) error {
+						lines, err := entryLines(v)
+						if err != nil {
+							return err
+						}
+						if !slices.ContainsFunc(lines, func(l string) bool {
+							return strings.Contains(l, "create/page") && strings.HasSuffix(l, "<- group:confluence-users,group:writers")
+						}) {
+							return fmt.Errorf("no entry through writers: %q", lines)
+						}
+						return nil
+					}),
+				},
+			},
+			{ // carl, deactivated: the same spaces, all dormant; scoped to ENG
+				Config: config("carl@example.com", `space_keys = ["ENG"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					spacesOf("entries"),
+					spacesOf("dormant_entries", "ENG"),
+				},
+			},
+			{ // the cost: the account and its product role, then one table read per space
+				PreConfig: env.ResetRequests,
+				Config:    config("bob@example.com", `space_keys = ["ENG", "OPS"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					spacesOf("entries", "ENG", "OPS"),
+					acctest.CheckAPI(func(context.Context) error {
+						want := map[string]int{
+							"GET /wiki/api/v2/spaces":                                            1, // both keys in one lookup
+							"GET /wiki/api/v2/space-role-mode":                                   1,
+							"GET /wiki/api/v2/spaces/{id}/permissions":                           2,
+							"GET /wiki/api/v2/spaces/{id}/role-assignments":                      2,
+							"GET /wiki/api/v2/space-roles":                                       1,
+							"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search": 1 + 3, // the account, its role: guest, user, admin
+						}
+						stats := env.APIStats()
+						if !maps.Equal(stats, want) {
+							return fmt.Errorf("requests %v, want %v", stats, want)
+						}
+						return nil
+					}),
+				},
+			},
+			{ // dora: only her direct grant, dormant for want of product access
+				Config: config("dora@example.com", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					spacesOf("entries"),
+					expectEntries("dormant_entries", "dora@example.com active none [read/space] [] <- user"),
+				},
+			},
+		},
+	})
+}
+
+func TestAccEffectiveAccess_badInput(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
+		"neither": {Config: env.Config(`data "confluence_effective_access" "this" {}`), Error: `(?s)one \(and only one\) of \[space_key,account_id\] is\s+required`},
+		"both": {Config: env.Config(`data "confluence_effective_access" "this" {
+  space_key  = "ENG"
+  account_id = "abc"
+}`), Error: `(?s)space_key.*account_id`},
+		"space_keys with space_key": {Config: env.Config(`data "confluence_effective_access" "this" {
+  space_key  = "ENG"
+  space_keys = ["OPS"]
+}`), Error: `(?s)space_keys.*cannot be specified when.*space_key`},
+		"unknown account": {Config: env.Config(`data "confluence_effective_access" "this" { account_id = "nobody" }`), Error: `(?s)Account not found.*"nobody"`},
+		"unknown space":   {Config: env.Config(`data "confluence_effective_access" "this" { space_key = "NOPE" }`), Error: `(?s)Space not found`},
+	})
 }

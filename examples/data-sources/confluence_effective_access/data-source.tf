@@ -25,3 +25,16 @@ check "engineering_is_internal" {
     error_message = "An account outside example.com can reach ENG."
   }
 }
+
+# What one person can reach, space by space: the offboarding check for a leaver.
+data "confluence_user" "me" {
+  email = "admin@example.com"
+}
+
+data "confluence_effective_access" "me" {
+  account_id = data.confluence_user.me.account_id
+}
+
+output "my_spaces" {
+  value = { for e in data.confluence_effective_access.me.entries : e.space_key => e.permissions }
+}

@@ -108,3 +108,26 @@ func (d Directory) Licensed(ctx context.Context) ([]access.Account, error) {
 	}
 	return out, nil
 }
+
+// Person is one search for the account and its groups, and one per product role for its access to the site.
+func (d Directory) Person(ctx context.Context, id string) (access.Person, bool, error) {
+	found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: []string{id}, Expand: []string{admin.ExpandUserGroups}})
+	if err != nil || len(found) == 0 {
+		return access.Person{}, false, err
+	}
+	p := access.Person{Account: account(found[0]), Groups: map[string]string{}}
+	for _, g := range found[0].Groups {
+		p.Groups[g.ID] = g.Name
+	}
+	p.ProductRole = access.ProductNone
+	for _, r := range productRoles { // weakest first: the last role found is the strongest
+		held, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: []string{id}, ResourceIDs: []string{d.siteARI}, RoleIDs: []string{r.role}})
+		if err != nil {
+			return access.Person{}, false, err
+		}
+		if len(held) > 0 {
+			p.ProductRole = r.product
+		}
+	}
+	return p, true, nil
+}

@@ -47,3 +47,8 @@ func (c *Client) SpaceByKey(ctx context.Context, key string) (*Space, error) {
 	}
 	return s, nil
 }
+
+// Spaces lists every space the credential can view, following the cursor.
+func (c *Client) Spaces(ctx context.Context) ([]Space, error) {
+	return listAll[Space](ctx, c, v2+"/spaces", url.Values{})
+}
