@@ -18,7 +18,9 @@ type Directory struct {
 }
 
 // NewDirectory is the organisation's directory as seen from the Confluence site siteARI.
-func NewDirectory(c *admin.Client, siteARI string) Directory { return Directory{c: c, siteARI: siteARI} }
+func NewDirectory(c *admin.Client, siteARI string) Directory {
+	return Directory{c: c, siteARI: siteARI}
+}
 
 var _ access.Directory = Directory{}
 
