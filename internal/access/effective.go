@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Effective access: who can reach a space, with what, and through which grant. No API answers it; it is built
@@ -31,9 +32,11 @@ type Account struct {
 	ID          string
 	Email       string
 	Name        string
-	Status      string // active, suspended, deactivated, …
-	Type        string // atlassian, app, customer
-	ProductRole string // ProductAdmin, ProductUser, ProductGuest or ProductNone
+	Status      string    // active, suspended, deactivated, …
+	Type        string    // atlassian, app, customer
+	ProductRole string    // ProductAdmin, ProductUser, ProductGuest or ProductNone
+	LastActive  time.Time // last activity on the Confluence site; zero when never (or not read)
+	AddedToOrg  time.Time // zero when unknown
 }
 
 // Directory is the organisation's view of accounts: Cloud's Organizations API today, a Data Center user

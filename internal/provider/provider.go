@@ -220,6 +220,7 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewSpacePermissionsDataSource,
 		NewSpaceRolesDataSource,
 		NewEffectiveAccessDataSource,
+		NewLicenseUsageDataSource,
 	}
 }
 

@@ -3,6 +3,7 @@ package cloud
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
@@ -25,7 +26,20 @@ func NewDirectory(c *admin.Client, siteARI string) Directory {
 var _ access.Directory = Directory{}
 
 func account(u admin.User) access.Account {
-	return access.Account{ID: u.AccountID, Email: u.Email, Name: u.Name, Status: u.Status, Type: u.AccountType}
+	a := access.Account{ID: u.AccountID, Email: u.Email, Name: u.Name, Status: u.Status, Type: u.AccountType}
+	a.AddedToOrg, _ = time.Parse(time.RFC3339, u.AddedToOrg) // zero when absent or malformed: unknown
+	return a
+}
+
+// lastActive is the account's last activity on the site siteARI, zero when none is reported.
+func lastActive(u admin.User, siteARI string) time.Time {
+	for _, p := range u.ProductAccess {
+		if p.ID == siteARI {
+			t, _ := time.Parse(time.RFC3339, p.LastActiveTimestamp)
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 func (d Directory) Groups(ctx context.Context, ids []string) (map[string]string, error) {
@@ -85,13 +99,14 @@ var productRoles = []struct{ role, product string }{
 	{admin.RoleAdmin, access.ProductAdmin},
 }
 
-// Licensed lists the accounts with a role on the site, one search per role. UNCONFIRMED: that a search with
+// Licensed lists the accounts with a role on the site, one search per role, with their last activity there. UNCONFIRMED: that a search with
 // roleIds and resourceIds matches accounts holding that role on that resource through any of their groups.
 func (d Directory) Licensed(ctx context.Context) ([]access.Account, error) {
 	by := map[string]access.Account{}
 	var order []string
 	for _, r := range productRoles {
-		found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{ResourceIDs: []string{d.siteARI}, RoleIDs: []string{r.role}})
+		found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{ResourceIDs: []string{d.siteARI}, RoleIDs: []string{r.role},
+			Expand: []string{admin.ExpandUserProductAccess}})
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +116,7 @@ func (d Directory) Licensed(ctx context.Context) ([]access.Account, error) {
 			}
 			a := account(u)
 			a.ProductRole = r.product
+			a.LastActive = lastActive(u, d.siteARI)
 			by[u.AccountID] = a
 		}
 	}

@@ -30,6 +30,16 @@ type User struct {
 	DeactivatedOn    string      `json:"deactivatedOn,omitempty"`
 	PlatformRoles    []string    `json:"platformRoles,omitempty"`
 	Groups           []UserGroup `json:"groups,omitempty"` // when a search expands ExpandUserGroups
+	// ProductAccess is the account's last activity per product instance, when a search expands
+	// ExpandUserProductAccess (MultiDirectoryProductAccess).
+	ProductAccess []ProductAccess `json:"productAccess,omitempty"`
+}
+
+// ProductAccess is an account's last activity in one product instance.
+type ProductAccess struct {
+	ID                  string `json:"id"`  // the instance's ARI, such as ari:cloud:confluence::site/<cloudId>
+	Key                 string `json:"key"` // confluence, jira, …
+	LastActiveTimestamp string `json:"lastActiveTimestamp,omitempty"`
 }
 
 // UserStatusDeactivated is the Status of a deactivated account: one deactivated through SCIM (DELETE or
@@ -47,6 +57,7 @@ type UserGroup struct {
 const (
 	ExpandUserGroups        = "groups"
 	ExpandUserPlatformRoles = "platformRoles"
+	ExpandUserProductAccess = "productAccess"
 )
 
 // UserSearch filters a user search; empty fields do not filter. Emails (at most 100) match whole addresses and

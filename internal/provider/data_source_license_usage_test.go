@@ -1,0 +1,82 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/acctest"
+	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+)
+
+const licenseAddr = "data.confluence_license_usage.this"
+
+// emails lists the emails of a list of accounts in the state.
+func emails(path string, want ...string) statecheck.StateCheck {
+	return acctest.CheckValue(licenseAddr, tfjsonpath.New(path), func(v any) error {
+		var got []string
+		for _, a := range v.([]any) {
+			got = append(got, a.(map[string]any)["email"].(string))
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("%q, want %q", got, want)
+		}
+		return nil
+	})
+}
+
+// The site's licensed accounts, sorted: a deactivated member of confluence-users is listed apart, accounts
+// that joined today are not idle, and the whole read is one search per product role.
+func TestAccLicenseUsage_basic(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	users, _ := offboardingSite(t, env)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.ResetRequests,
+				Config:    env.Config(`data "confluence_license_usage" "this" {}`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(licenseAddr, tfjsonpath.New("inactive_days"), knownvalue.Int64Exact(90)),
+					statecheck.ExpectKnownValue(licenseAddr, tfjsonpath.New("licensed_count"), knownvalue.Int64Exact(3)), // admin, bob, carl
+					emails("idle_users"),
+					emails("deactivated_in_groups", "carl@example.com"),
+					emails("suspended_in_groups"),
+					emails("app_accounts"),
+					acctest.CheckAPI(func(context.Context) error {
+						want := map[string]int{"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search": 3}
+						if got := env.APIStats(); !maps.Equal(got, want) {
+							return fmt.Errorf("requests %v, want %v", got, want)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				Config: env.Config(fmt.Sprintf(`data "confluence_license_usage" "this" { keep_account_ids = [%q] }`, users["carl@example.com"])),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(licenseAddr, tfjsonpath.New("licensed_count"), knownvalue.Int64Exact(2)),
+					emails("deactivated_in_groups"),
+				},
+			},
+		},
+	})
+}
+
+func TestAccLicenseUsage_badInput(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	acctest.ExpectErrors(t, map[string]acctest.ErrorCase{
+		"inactive_days": {Config: env.Config(`data "confluence_license_usage" "this" { inactive_days = 0 }`), Error: `(?s)inactive_days.*at least 1`},
+		"keep":          {Config: env.Config(`data "confluence_license_usage" "this" { keep_account_ids = ["a b"] }`), Error: `(?s)keep_account_ids.*must be an account id`},
+	})
+}
