@@ -99,6 +99,7 @@ func (e *Emulator) routes() []route {
 		{apiConfluenceV1, "DELETE " + v1Prefix + "/space/{spaceKey}/permission/{id}", e.v1RemoveSpacePermission, ""},
 		{apiConfluenceV1, "GET " + v1Prefix + "/user/current", e.v1CurrentUser, ""},
 		{apiConfluenceV1, "GET " + v1Prefix + "/user/bulk", e.v1BulkUsers, "accountId expand"},
+		{apiConfluenceV1, "POST " + v1Prefix + "/content/{id}/permission/check", e.v1CheckContentPermission, ""},
 		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles", e.v2ListSpaceRoles, "space-id role-type principal-id principal-type " + v2Paging},
 		{apiConfluenceV2, "POST " + v2Prefix + "/space-roles", e.v2CreateSpaceRole, ""},
 		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles/{id}", e.v2GetSpaceRole, ""},
