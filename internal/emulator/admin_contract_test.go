@@ -134,6 +134,26 @@ func TestAdminContract(t *testing.T) {
 	expectStatus(t, h.admin(http.MethodGet, "/directories/-/users/"+h.cred.AdminAccountID, nil), http.StatusOK)
 	expectStatus(t, h.admin(http.MethodGet, "/directories/-/users/nobody", nil), http.StatusNotFound)
 
+	// Suspending and restoring access, and product activity.
+	scimUser := "/directories/" + h.cred.DirectoryID + "/users/" + account
+	expectStatus(t, h.admin(http.MethodPost, scimUser+"/suspend", nil), http.StatusNoContent)
+	expectStatus(t, h.admin(http.MethodPost, scimUser+"/suspend", nil), http.StatusNoContent)
+	expectStatus(t, h.admin(http.MethodPost, "/directories/-/users/search", map[string]any{
+		"status": []string{"suspended"}, "membershipStatus": []string{"suspended"}, "expand": []string{"productAccess"},
+	}), http.StatusOK)
+	expectStatus(t, h.admin(http.MethodGet, "/directories/-/users/"+account, nil), http.StatusOK)
+	expectStatus(t, h.admin(http.MethodPost, scimUser+"/restore", nil), http.StatusNoContent)
+	expectStatus(t, h.admin(http.MethodPost, "/directories/-/users/"+account+"/suspend", nil), http.StatusBadRequest)
+	expectStatus(t, h.admin(http.MethodPost, "/directories/"+dir+"/users/"+account+"/suspend", nil), http.StatusNotFound)
+	expectStatus(t, h.admin(http.MethodPost, "/directories/"+dir+"/users/nobody/restore", nil), http.StatusNotFound)
+	expectStatus(t, h.do(http.MethodPost, h.adminPath(scimUser+"/restore"), "", nil), http.StatusUnauthorized)
+	lastActive := "/admin/v1/orgs/" + h.cred.OrgID + "/directory/users/"
+	expectStatus(t, h.do(http.MethodGet, lastActive+h.cred.AdminAccountID+"/last-active-dates", bearer, nil), http.StatusOK)
+	expectStatus(t, h.do(http.MethodGet, lastActive+account+"/last-active-dates", bearer, nil), http.StatusOK)
+	expectStatus(t, h.do(http.MethodGet, lastActive+account+"/last-active-dates?cursor=garbage", bearer, nil), http.StatusBadRequest)
+	expectStatus(t, h.do(http.MethodGet, lastActive+"nobody/last-active-dates", bearer, nil), http.StatusNotFound)
+	expectStatus(t, h.do(http.MethodGet, lastActive+account+"/last-active-dates", "", nil), http.StatusUnauthorized)
+
 	// Deletes: refused for synced, default and admin-granting groups.
 	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(synced, ""), nil), http.StatusForbidden)
 	expectStatus(t, h.admin(http.MethodDelete, h.groupPath(h.adminGroupID("confluence-users"), ""), nil), http.StatusForbidden)
@@ -158,6 +178,9 @@ func TestAdminContract(t *testing.T) {
 		"admin POST /v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/role-assignments/assign",
 		"admin GET /v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}",
 		"admin POST /v2/orgs/{orgId}/workspaces",
+		"admin POST /v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/suspend",
+		"admin POST /v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/restore",
+		"admin GET /v1/orgs/{orgId}/directory/users/{accountId}/last-active-dates",
 	} {
 		if !slices.Contains(covered, want) {
 			t.Errorf("operation %q not checked; checked: %v", want, covered)
@@ -206,6 +229,7 @@ func TestAdminContractCatchesViolations(t *testing.T) {
 		{"search without data", http.MethodPost, "/groups/search", `{}`, 200, `{"links":{}}`},
 		{"group externalSynced as text", http.MethodGet, "/groups/g", ``, 200, `{"data":{"id":"g","externalSynced":"yes"}}`},
 		{"role assignments roles not a list", http.MethodGet, "/groups/g/role-assignments", ``, 200, `{"data":[{"resourceId":"r","roles":"atlassian/user"}]}`},
+		{"productAccess lastActiveTimestamp as a number", http.MethodPost, "/users/search", `{}`, 200, `{"data":[{"accountId":"a","productAccess":[{"id":"x","key":"confluence","lastActiveTimestamp":1}]}]}`},
 		{"user with an unknown status", http.MethodPost, "/users/search", `{}`, 200, `{"data":[{"accountId":"a","status":"sleeping"}]}`},
 		{"assign 400 detail as an object", http.MethodPost, "/groups/g/role-assignments/assign", `{"resourceId":"r","roleId":"atlassian/user"}`, 400, `{"errors":[{"status":"400","detail":{"text":"x"}}]}`},
 	}

@@ -116,7 +116,7 @@ func (st *state) userMatches(a *account, dir string, q *userSearch, now time.Tim
 			!strings.Contains(email, strings.ToLower(*q.SearchTerm)),
 		q.Status != nil && !slices.Contains(q.Status, a.status()),
 		q.AccountStatus != nil && !slices.Contains(q.AccountStatus, accountStatus(a)),
-		q.MembershipStatus != nil && !slices.Contains(q.MembershipStatus, "active"),
+		q.MembershipStatus != nil && !slices.Contains(q.MembershipStatus, a.membershipStatus()),
 		q.ClaimStatus != "" && q.ClaimStatus != claimStatus(a),
 		q.MFAEnabled != nil && *q.MFAEnabled: // no emulated account has two-step verification
 		return false
@@ -138,7 +138,7 @@ func (st *state) renderAdminUser(a *account, dir string, expand []string, detail
 		"accountType":      "atlassian",
 		"accountStatus":    accountStatus(a),
 		"status":           a.status(),
-		"membershipStatus": "active",
+		"membershipStatus": a.membershipStatus(),
 		"claimStatus":      claimStatus(a),
 		"email":            a.Email,
 		"emailVerified":    true,
@@ -169,7 +169,7 @@ func (st *state) renderAdminUser(a *account, dir string, expand []string, detail
 		doc["counts"] = map[string]any{"resources": st.accountResources(a.ID, now)}
 	}
 	if slices.Contains(expand, "productAccess") {
-		doc["productAccess"] = []any{} // no activity is recorded
+		doc["productAccess"] = st.renderProductAccess(a, now)
 	}
 	if slices.Contains(expand, "groups") {
 		groups := []any{}

@@ -147,55 +147,90 @@ func (st *state) productAdmin(accountID string) bool {
 	return false
 }
 
-// classicApplies reports whether a classic grant covers the account: its own, one of its groups', or
-// anonymous access (which signed-in users get too).
-func (st *state) classicApplies(p *spacePermission, accountID string) bool {
-	switch p.PrincipalType {
+// permissionSubject is whom a space permission is evaluated for: a user (account id), a group (group id) or
+// anonymous users (no id), the subjects of the v1 permission check.
+type permissionSubject struct {
+	Type string // principalUser | principalGroup | principalAnonymous
+	ID   string
+}
+
+func userSubject(accountID string) permissionSubject {
+	return permissionSubject{Type: principalUser, ID: accountID}
+}
+
+// classicApplies reports whether a classic grant covers the subject. A user is covered by its own grants,
+// its groups' and anonymous access (which signed-in users get too); a group by its own grants; anonymous
+// users by anonymous access.
+func (st *state) classicApplies(p *spacePermission, sub permissionSubject) bool {
+	switch sub.Type {
 	case principalUser:
-		return p.PrincipalID == accountID
+		switch p.PrincipalType {
+		case principalUser:
+			return p.PrincipalID == sub.ID
+		case principalGroup:
+			return st.memberOf(sub.ID, p.PrincipalID)
+		case principalAnonymous:
+			return true
+		}
 	case principalGroup:
-		return st.memberOf(accountID, p.PrincipalID)
+		return p.PrincipalType == principalGroup && p.PrincipalID == sub.ID
 	case principalAnonymous:
-		return true
+		return p.PrincipalType == principalAnonymous
 	}
 	return false
 }
 
-// roleApplies reports whether a role assignment covers the account.
-func (st *state) roleApplies(a *spaceRoleAssignment, accountID string) bool {
+// roleApplies reports whether a role assignment covers the subject: for a user its own, its groups' and
+// the access classes it falls in; for a group its own; for anonymous users the anonymous-users class.
+func (st *state) roleApplies(a *spaceRoleAssignment, sub permissionSubject) bool {
+	switch sub.Type {
+	case principalGroup:
+		return a.PrincipalType == rolePrincipalGroup && a.PrincipalID == sub.ID
+	case principalAnonymous:
+		return a.PrincipalType == rolePrincipalAccessClass && a.PrincipalID == accessClassAnonymous
+	}
 	switch a.PrincipalType {
 	case rolePrincipalUser:
-		return a.PrincipalID == accountID
+		return a.PrincipalID == sub.ID
 	case rolePrincipalGroup:
-		return st.memberOf(accountID, a.PrincipalID)
+		return st.memberOf(sub.ID, a.PrincipalID)
 	}
 	switch a.PrincipalID {
 	case accessClassAnonymous, accessClassAuthenticated, accessClassLicensed:
-		acct := st.accounts[accountID]
-		return acct != nil && acct.Active
+		acct := st.accounts[sub.ID]
+		return acct != nil && acct.hasProductAccess()
 	case accessClassProductAdmins:
-		return st.productAdmin(accountID)
+		return st.productAdmin(sub.ID)
 	}
 	return false // jsm-project-admins: the emulated site has no service projects
+}
+
+// holds is the one evaluation of a space permission: whether the subject holds classicPerm through a
+// classic grant, or rolePerm through a space role assignment (the two differ where classic permissions
+// and role permissions name one right differently: classic "create/page" also edits pages, roles carry
+// "update/page"). It judges space permissions alone; who may use the site is the caller's concern
+// (contentAccess).
+func (st *state) holds(spaceID int64, sub permissionSubject, classicPerm, rolePerm string) bool {
+	for _, p := range st.spacePerms {
+		if p.SpaceID == spaceID && permID(p.Key, p.Target) == classicPerm && st.classicApplies(p, sub) {
+			return true
+		}
+	}
+	for _, a := range st.roleAssignments {
+		if a.SpaceID != spaceID || !st.roleApplies(a, sub) {
+			continue
+		}
+		if r := st.spaceRoles[a.RoleID]; r != nil && slices.Contains(r.Permissions, rolePerm) {
+			return true
+		}
+	}
+	return false
 }
 
 // can reports whether the account holds perm ("administer/space") in the space through a classic grant
 // or a role.
 func (st *state) can(spaceID int64, accountID, perm string) bool {
-	for _, p := range st.spacePerms {
-		if p.SpaceID == spaceID && permID(p.Key, p.Target) == perm && st.classicApplies(p, accountID) {
-			return true
-		}
-	}
-	for _, a := range st.roleAssignments {
-		if a.SpaceID != spaceID || !st.roleApplies(a, accountID) {
-			continue
-		}
-		if r := st.spaceRoles[a.RoleID]; r != nil && slices.Contains(r.Permissions, perm) {
-			return true
-		}
-	}
-	return false
+	return st.holds(spaceID, userSubject(accountID), perm, perm)
 }
 
 // adminHolders counts the principals that administer a space in a (possibly hypothetical) set of classic

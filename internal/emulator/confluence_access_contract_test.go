@@ -27,6 +27,7 @@ var accessRoutes = []string{
 	"DELETE /wiki/api/v2/space-roles/{id}",
 	"GET /wiki/api/v2/spaces/{id}/role-assignments",
 	"POST /wiki/api/v2/spaces/{id}/role-assignments",
+	"POST /wiki/rest/api/content/{id}/permission/check",
 }
 
 // TestConfluenceAccessContract drives every space access route, on happy paths and on the main errors,
@@ -167,6 +168,35 @@ func TestConfluenceAccessContract(t *testing.T) {
 	expectV2Error(t, pre.wiki(http.MethodPost, v2Roles, role), http.StatusBadRequest, "PRE_ROLES")
 	expectV2Error(t, pre.wiki(http.MethodPost, fmt.Sprintf(v2Assign, pre.spaceID("DOCS")), []any{assignment("ACCESS_CLASS", "anonymous-users", nil)}), http.StatusBadRequest, "PRE_ROLES")
 
+	// Content permission checks on the spaces' home pages: a member's group, anonymous access, a user the
+	// site does not let in, a group through a role; then the refusals.
+	engHome, docsHome := h.homepageID(eng), h.homepageID(docs)
+	for _, c := range []struct {
+		page, typ, id, op string
+		want              bool
+	}{
+		{engHome, "user", h.cred.AdminAccountID, "update", true},
+		{engHome, "group", users, "read", true},
+		{engHome, "user", "anonymous", "read", true},
+		{engHome, "user", ada, "read", false},
+		{docsHome, "group", users, "read", true},
+		{docsHome, "group", users, "delete", false},
+	} {
+		r = h.checkPermission(c.page, c.typ, c.id, c.op)
+		expectStatus(t, r, http.StatusOK)
+		if r.get("hasPermission") != c.want {
+			t.Errorf("check %s %s %s on %s: %s, want hasPermission %v", c.typ, c.id, c.op, c.page, r.raw, c.want)
+		}
+	}
+	expectStatus(t, h.checkPermission("123456789", "group", users, "read"), http.StatusNotFound)
+	expectStatus(t, h.checkPermission(engHome, "group", "no-such-group", "read"), http.StatusBadRequest)
+	expectStatus(t, h.do(http.MethodPost, "/wiki/rest/api/content/"+engHome+"/permission/check", "", permissionCheck("group", users, "read")), http.StatusUnauthorized)
+	for _, admins := range []string{"site-admins", "org-admins"} {
+		expectStatus(t, h.admin(http.MethodDelete, h.groupPath(h.adminGroupID(admins), "/memberships/")+h.cred.AdminAccountID, nil), http.StatusNoContent)
+	}
+	expectStatus(t, h.checkPermission(engHome, "group", users, "read"), http.StatusForbidden)
+	expectStatus(t, h.checkPermission(engHome, "user", h.cred.AdminAccountID, "read"), http.StatusOK)
+
 	// Every access route was exercised, each against an operation of the documents.
 	stats := h.emu.Stats()
 	for _, route := range accessRoutes {
@@ -184,6 +214,7 @@ func TestConfluenceAccessContract(t *testing.T) {
 		"confluence-v1 GET /wiki/rest/api/group/by-id",
 		"confluence-v1 GET /wiki/rest/api/user/current",
 		"confluence-v1 GET /wiki/rest/api/user/bulk",
+		"confluence-v1 POST /wiki/rest/api/content/{id}/permission/check",
 		"confluence-v2 GET /spaces/{id}/permissions",
 		"confluence-v2 GET /space-permissions",
 		"confluence-v2 PUT /space-roles/{id}",
@@ -230,6 +261,8 @@ func TestConfluenceAccessContractCatchesViolations(t *testing.T) {
 		{"v2 permission principal type anonymous", http.MethodGet, "/wiki/api/v2/spaces/1/permissions", ``, 200, `{"results":[{"id":"1","principal":{"type":"anonymous","id":""}}]}`},
 		{"role assignment principal type in lower case", http.MethodGet, "/wiki/api/v2/spaces/1/role-assignments", ``, 200, `{"results":[{"principal":{"principalType":"user","principalId":"a"},"roleId":"r"}]}`},
 		{"role update answered 200", http.MethodPut, "/wiki/api/v2/space-roles/r", `{"name":"n","description":"d","spacePermissions":["read/space"]}`, 200, `{"id":"r"}`},
+		{"permission check hasPermission as text", http.MethodPost, "/wiki/rest/api/content/1/permission/check", `{"subject":{"type":"user","identifier":"a"},"operation":"read"}`, 200, `{"hasPermission":"yes"}`},
+		{"permission check operation outside the enum", http.MethodPost, "/wiki/rest/api/content/1/permission/check", `{"subject":{"type":"user","identifier":"a"},"operation":"export"}`, 200, `{"hasPermission":true}`},
 		{"role type in lower case", http.MethodGet, "/wiki/api/v2/space-roles/r", ``, 200, `{"id":"r","type":"custom"}`},
 		{"role assignments body not an array", http.MethodPost, "/wiki/api/v2/spaces/1/role-assignments", `{"principal":{"principalType":"USER","principalId":"a"}}`, 200, `{"results":[]}`},
 	}

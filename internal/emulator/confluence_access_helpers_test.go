@@ -177,3 +177,24 @@ func expectV2Error(t *testing.T, r response, status int, want string) {
 		t.Errorf("v2 error detail %q does not mention %q", r.str("errors", "0", "detail"), want)
 	}
 }
+
+// homepageID is the v2 homepageId of a space (its id given).
+func (h *harness) homepageID(spaceID string) string {
+	h.t.Helper()
+	r := h.wikiGet("/wiki/api/v2/spaces/" + spaceID)
+	expectStatus(h.t, r, http.StatusOK)
+	if r.str("homepageId") == "" {
+		h.t.Fatalf("space %s without homepageId: %s", spaceID, r.raw)
+	}
+	return r.str("homepageId")
+}
+
+func permissionCheck(typ, id, operation string) map[string]any {
+	return map[string]any{"subject": map[string]any{"type": typ, "identifier": id}, "operation": operation}
+}
+
+// checkPermission runs the v1 content permission check as the seeded admin.
+func (h *harness) checkPermission(contentID, typ, id, operation string) response {
+	h.t.Helper()
+	return h.wiki(http.MethodPost, "/wiki/rest/api/content/"+contentID+"/permission/check", permissionCheck(typ, id, operation))
+}

@@ -5,8 +5,15 @@
 // it by URL settings alone.
 //
 // Files by concern: router.go (routes, query parameter tables, middleware, error shapes), reply.go (the
-// one way a handler answers), scim*.go, admin_*.go, confluence_*.go, model.go (the state all three APIs
-// share) and faults*.go.
+// one way a handler answers), scim*.go, admin_*.go (admin_users_lifecycle.go: suspension, product access
+// and last-active dates), confluence_*.go (confluence_permission_check.go: the v1 content permission check
+// on the spaces' home pages), model.go (the state all three APIs share, and the seeded Options.Population)
+// and faults*.go.
+//
+// Space permissions are evaluated in one place: state.holds (classic grants and role assignments for a
+// user, a group or anonymous users, confluence_access.go); the permission check adds the site access a
+// user needs (state.contentAccess). No route records product activity: Options.Population (standalone:
+// -idle, -never-active, -suspended, -deactivated, -guests) seeds last-active times and account states.
 //
 // Where Atlassian's documents are silent the emulator models one behaviour, marked UNCONFIRMED beside its
 // code. The list:
@@ -23,6 +30,13 @@
 //   - Creating a group in the identity provider's directory is refused 403 ADMIN-403-5 (admin_groups.go).
 //   - Assigning a held role is a 200 no-op and revoking one not held a 204 no-op (admin_roles.go).
 //   - An unmodelled query parameter is answered 400 ADMIN-400-24 (router.go).
+//   - Suspending a suspended account and restoring one not suspended are 204 no-ops; a deactivated
+//     account's suspension is kept and shows once it is reactivated (admin_users_lifecycle.go).
+//   - A suspended account keeps its groups and still matches roleIds/resourceIds filters through them;
+//     it has no productAccess, and its Confluence token answers 401 (admin_users_lifecycle.go, router.go).
+//   - A product the account never used is left out of productAccess and of last-active-dates'
+//     product_access; the v1 route's product id is the site's cloud id (admin_users_lifecycle.go).
+//   - Guests hold atlassian/guest on the site through a seeded confluence-guests group (model.go).
 //
 // Confluence
 //   - Writes the site's role mode refuses answer 400 naming the mode (confluence_access.go).
@@ -30,6 +44,9 @@
 //   - Space roles: system roles are read-only (400), duplicate names are 400, required permissions are
 //     enforced, assigned roles cannot be deleted, and role assignment writes apply at once
 //     (confluence_roles.go).
+//   - Content permission check: the content is each space's home page; classic "create/page" lets a user
+//     edit (update); a Confluence administrator is a member of site-admins or org-admins; an unknown
+//     account or group id is 400; site-wide anonymous access is not modelled (confluence_permission_check.go).
 //   - Permission "companion" side effects reported by third parties are not modelled
 //     (confluence_permissions.go).
 //   - Confluence and Admin API group ids are one id (confluence_permissions.go, confluence_groups.go).

@@ -26,7 +26,8 @@ type Options struct {
 	RoleMode         string        // the site's space role mode: PRE_ROLES | ROLES_TRANSITION | ROLES (any case); "" = ROLES_TRANSITION; New panics on anything else
 	Faults           []Fault       // targeted failures of chosen requests (partial-failure tests)
 	ExtraDirectories []string      // names of further local directories of the org, beside the local one and the identity provider's
-	Guests           []string      // emails of seeded accounts that are guests of the Confluence site (v1 users answer isGuest: true); their ids are Credentials.GuestAccountIDs
+	Guests           []string      // emails of seeded accounts that are guests of the Confluence site (v1 users answer isGuest: true, Admin users/search finds them by roleIds ["atlassian/guest"]); their ids are Credentials.GuestAccountIDs
+	Population       Population    // generated accounts in each licence and activity state, for access and licence-usage trials
 
 	// PublicURL is the address clients use (scheme://host[:port]), when it is not the listener's: a
 	// reverse proxy, a container port mapping or a TLS terminator. Every URL the emulator returns
@@ -34,6 +35,36 @@ type Options struct {
 	// over SetBaseURL, Serve and the request's Host. "" = not set. New panics on a value
 	// CheckPublicURL refuses.
 	PublicURL string
+}
+
+// Population seeds generated accounts for access and licence-usage trials. No API route records product
+// activity, so this is how accounts get last-active times. Every account but the guests is a member of
+// confluence-users (the default group holding atlassian/user on the Confluence site, read/space on every
+// classic space and the Viewer role on DOCS): a licensed account reaching every seeded space through that
+// group. Guests are members of confluence-guests, which holds atlassian/guest on the site and no space
+// permission. Emails name the state and a 1-based index: idle-001@example.com, never-001@example.com,
+// suspended-001@example.com, deactivated-001@example.com, guest-001@partner.example; Credentials.Population
+// lists the ids (the guests' follow Options.Guests' in Credentials.GuestAccountIDs).
+type Population struct {
+	Idle        int // active accounts last active in Confluence IdleDays ago
+	IdleDays    int // days since the idle, suspended and deactivated accounts' last activity; 0 = 90
+	NeverActive int // active, licensed accounts with no recorded activity
+	Suspended   int // accounts whose access an admin suspended (status "suspended"), last active IdleDays ago
+	Deactivated int // deactivated accounts (status "deactivated"), last active IdleDays ago
+	Guests      int // guest accounts, last active when the emulator started
+}
+
+// idleDays is the age of the population's last activity.
+func (p Population) idleDays() int {
+	if p.IdleDays > 0 {
+		return p.IdleDays
+	}
+	return 90
+}
+
+// PopulationIDs are the account ids of Options.Population, by state, in email order.
+type PopulationIDs struct {
+	Idle, NeverActive, Suspended, Deactivated []string
 }
 
 // CheckPublicURL reports why u cannot be Options.PublicURL: it must be an absolute http or https
@@ -66,7 +97,8 @@ type Credentials struct {
 	AdminAPIKey, SCIMAPIKey     string
 	Email, APIToken             string // the seeded admin account's Confluence credentials (Basic auth)
 	AdminAccountID              string
-	GuestAccountIDs             []string // the accounts of Options.Guests, in its order
+	GuestAccountIDs             []string // the accounts of Options.Guests, in its order, then those of Options.Population.Guests
+	Population                  PopulationIDs
 }
 
 // Emulator is one in-memory Atlassian Cloud. It is safe for concurrent use.
@@ -126,9 +158,22 @@ func New(opts Options) *Emulator {
 		targeted: newTargetedFaults(opts.Faults),
 		stats:    newStats(),
 	}
-	for range opts.Guests {
+	if opts.Population.Idle < 0 || opts.Population.IdleDays < 0 || opts.Population.NeverActive < 0 ||
+		opts.Population.Suspended < 0 || opts.Population.Deactivated < 0 || opts.Population.Guests < 0 {
+		panic("emulator: Options.Population counts must not be negative")
+	}
+	for range len(opts.Guests) + opts.Population.Guests {
 		e.creds.GuestAccountIDs = append(e.creds.GuestAccountIDs, newAccountID())
 	}
+	ids := func(n int) []string {
+		out := make([]string, 0, n)
+		for range n {
+			out = append(out, newAccountID())
+		}
+		return out
+	}
+	p := opts.Population
+	e.creds.Population = PopulationIDs{Idle: ids(p.Idle), NeverActive: ids(p.NeverActive), Suspended: ids(p.Suspended), Deactivated: ids(p.Deactivated)}
 	e.st = newState(e.creds, opts, e.now())
 	e.mux = e.buildMux()
 	return e

@@ -28,6 +28,10 @@ const (
 	groupConfluenceUsers = "confluence-users"
 	groupSiteAdmins      = "site-admins"
 	groupOrgAdmins       = "org-admins"
+
+	// groupConfluenceGuests holds the atlassian/guest role on the Confluence site for the seeded guests;
+	// it exists only when there are some (Options.Guests, Options.Population.Guests).
+	groupConfluenceGuests = "confluence-guests"
 )
 
 // builtinGroupNames are Atlassian default/built-in group names. A SCIM group with one of these
@@ -64,17 +68,39 @@ type account struct {
 	DirectoryID  string
 	Source       string // "synced" (SCIM) or "invited"
 	Guest        bool   // a guest of the Confluence site: v1 users answer isGuest (Options.Guests)
+	// Suspended is an org admin's suspension of the account's access (Admin API users/{accountId}/suspend,
+	// undone by …/restore): the account keeps its groups and roles but has no product access meanwhile.
+	Suspended    bool
 	AddedAt      time.Time
 	DeactivateAt time.Time
+	// LastActive is the account's last activity per product (site app key, "confluence"); absent = never
+	// active. No API route records activity: Options.Population seeds it.
+	LastActive map[string]time.Time
 }
 
-// status is the Admin API user status of the account.
+// status is the Admin API user status of the account, "a composite of accountStatus and membershipStatus"
+// (org spec, Status): deactivated when the account is inactive, suspended when its membership is.
 func (a *account) status() string {
-	if a.Active {
-		return "active"
+	switch {
+	case !a.Active:
+		return "deactivated"
+	case a.Suspended:
+		return "suspended"
 	}
-	return "deactivated"
+	return "active"
 }
+
+// membershipStatus is the Admin API membershipStatus: suspended while an admin suspends the account's access.
+func (a *account) membershipStatus() string {
+	if a.Suspended {
+		return "suspended"
+	}
+	return "active"
+}
+
+// hasProductAccess reports whether the account can use the products its roles name: neither deactivated
+// nor suspended ("Suspend a user's access in a directory to remove their access to apps temporarily").
+func (a *account) hasProductAccess() bool { return a.Active && !a.Suspended }
 
 type scimName struct {
 	Formatted, FamilyName, GivenName, MiddleName, HonorificPrefix, HonorificSuffix string
@@ -295,18 +321,13 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 }
 
 func (st *state) seed(c Credentials, opts Options, now time.Time) {
+	// The seeded admin is the caller of every Confluence request: active in Confluence from the start.
 	admin := &account{
 		ID: c.AdminAccountID, Email: c.Email, Name: seedAdminName, Active: true,
 		DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: now,
+		LastActive: map[string]time.Time{"confluence": now},
 	}
 	st.addAccount(admin)
-	for i, email := range opts.Guests {
-		name, _, _ := strings.Cut(email, "@")
-		st.addAccount(&account{
-			ID: c.GuestAccountIDs[i], Email: email, Name: name, Active: true, Guest: true,
-			DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: now,
-		})
-	}
 
 	for _, name := range []string{groupConfluenceUsers, groupSiteAdmins, groupOrgAdmins} {
 		g := st.addOrgGroup(name, "", managedByAdmins, false, now, now)
@@ -318,6 +339,7 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 		&roleGrant{GroupID: st.orgGroupByName(groupConfluenceUsers).ID, ResourceID: st.site.ari(), RoleID: "atlassian/user", VisibleAt: now},
 		&roleGrant{GroupID: st.orgGroupByName(groupSiteAdmins).ID, ResourceID: st.site.ari(), RoleID: "atlassian/admin", VisibleAt: now},
 	)
+	st.seedPopulation(c, opts, now)
 
 	st.permissionCatalog = defaultPermissionCatalog()
 	for _, r := range defaultSystemRoles() {
@@ -341,6 +363,66 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	})
 	for i := 1; i <= opts.ExtraSpaces; i++ {
 		st.addClassicSpace(fmt.Sprintf("GEN%04d", i), fmt.Sprintf("Generated space %04d", i), admin.ID, usersGroup.ID, now)
+	}
+}
+
+// seedPopulation adds the guests (Options.Guests, then Options.Population.Guests) and the generated
+// accounts of Options.Population (see Population for what each state holds).
+func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
+	p := opts.Population
+	emails := slices.Clone(opts.Guests)
+	for i := 1; i <= p.Guests; i++ {
+		emails = append(emails, fmt.Sprintf("guest-%03d@partner.example", i))
+	}
+	if len(emails) > 0 {
+		// UNCONFIRMED: how a site shows its guests' role in the Admin API. The emulator models product access
+		// as group role assignments only, so guests hold atlassian/guest on the Confluence site through one
+		// admin-managed group, which users/search finds by roleIds ["atlassian/guest"] and the site ARI.
+		guests := st.addOrgGroup(groupConfluenceGuests, "Guests of the Confluence site", managedByAdmins, false, now, now)
+		st.roleGrants = append(st.roleGrants, &roleGrant{GroupID: guests.ID, ResourceID: st.site.ari(), RoleID: "atlassian/guest", VisibleAt: now})
+		for i, email := range emails {
+			name, _, _ := strings.Cut(email, "@")
+			a := &account{
+				ID: c.GuestAccountIDs[i], Email: email, Name: name, Active: true, Guest: true,
+				DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: now,
+			}
+			if i >= len(opts.Guests) {
+				a.LastActive = map[string]time.Time{"confluence": now}
+			}
+			st.addAccount(a)
+			guests.Members = append(guests.Members, a.ID)
+		}
+	}
+
+	users := st.orgGroupByName(groupConfluenceUsers)
+	idleSince := now.AddDate(0, 0, -p.idleDays())
+	for _, set := range []struct {
+		prefix     string
+		ids        []string
+		lastActive bool
+		suspended  bool
+		active     bool
+	}{
+		{"idle", c.Population.Idle, true, false, true},
+		{"never", c.Population.NeverActive, false, false, true},
+		{"suspended", c.Population.Suspended, true, true, true},
+		{"deactivated", c.Population.Deactivated, true, false, false},
+	} {
+		for i, id := range set.ids {
+			name := fmt.Sprintf("%s-%03d", set.prefix, i+1)
+			a := &account{
+				ID: id, Email: name + "@example.com", Name: name, Active: set.active, Suspended: set.suspended,
+				DirectoryID: st.defaultDir.ID, Source: "invited", AddedAt: idleSince.AddDate(0, 0, -30),
+			}
+			if set.lastActive {
+				a.LastActive = map[string]time.Time{"confluence": idleSince}
+			}
+			if !set.active {
+				a.DeactivateAt = now
+			}
+			st.addAccount(a)
+			users.Members = append(users.Members, id)
+		}
 	}
 }
 

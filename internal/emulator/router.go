@@ -82,6 +82,9 @@ func (e *Emulator) routes() []route {
 		{apiAdmin, "POST " + adminDirPrefix + "/groups/{groupId}/role-assignments/revoke", e.adminRevokeRole, ""},
 		{apiAdmin, "POST " + adminDirPrefix + "/users/search", e.adminSearchUsers, ""},
 		{apiAdmin, "GET " + adminDirPrefix + "/users/{accountId}", e.adminGetUser, ""},
+		{apiAdmin, "POST " + adminDirPrefix + "/users/{accountId}/suspend", e.adminSuspendUser, ""},
+		{apiAdmin, "POST " + adminDirPrefix + "/users/{accountId}/restore", e.adminRestoreUser, ""},
+		{apiAdmin, "GET " + adminV1Orgs + "/{orgId}/directory/users/{accountId}/last-active-dates", e.adminLastActiveDates, "cursor"},
 		{apiAdmin, "POST " + adminPrefix + "/workspaces", e.adminWorkspaces, ""},
 
 		// Confluence REST v2 (reference §3).
@@ -96,6 +99,7 @@ func (e *Emulator) routes() []route {
 		{apiConfluenceV1, "DELETE " + v1Prefix + "/space/{spaceKey}/permission/{id}", e.v1RemoveSpacePermission, ""},
 		{apiConfluenceV1, "GET " + v1Prefix + "/user/current", e.v1CurrentUser, ""},
 		{apiConfluenceV1, "GET " + v1Prefix + "/user/bulk", e.v1BulkUsers, "accountId expand"},
+		{apiConfluenceV1, "POST " + v1Prefix + "/content/{id}/permission/check", e.v1CheckContentPermission, ""},
 		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles", e.v2ListSpaceRoles, "space-id role-type principal-id principal-type " + v2Paging},
 		{apiConfluenceV2, "POST " + v2Prefix + "/space-roles", e.v2CreateSpaceRole, ""},
 		{apiConfluenceV2, "GET " + v2Prefix + "/space-roles/{id}", e.v2GetSpaceRole, ""},
@@ -387,7 +391,8 @@ func (e *Emulator) authenticated(api apiKind, r *http.Request) bool {
 }
 
 // confluenceCaller returns the account id of the authenticated Confluence caller, or "". The
-// caller must be an active account: a deactivated user's tokens stop working.
+// caller must be an active account: a deactivated user's tokens stop working, and so do a suspended
+// one's while the suspension lasts (UNCONFIRMED: the answer, 401 here, to a suspended account's token).
 func (e *Emulator) confluenceCaller(r *http.Request) string {
 	h := r.Header.Get("Authorization")
 	scheme, cred, _ := strings.Cut(h, " ")
@@ -409,7 +414,7 @@ func (e *Emulator) confluenceCaller(r *http.Request) string {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if a := e.st.accounts[e.creds.AdminAccountID]; a == nil || !a.Active {
+	if a := e.st.accounts[e.creds.AdminAccountID]; a == nil || !a.hasProductAccess() {
 		return ""
 	}
 	return e.creds.AdminAccountID

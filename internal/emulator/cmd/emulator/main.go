@@ -7,6 +7,12 @@
 // clients use; every URL the emulator returns (and the printed environment) names it:
 //
 //	go run ./internal/emulator/cmd/emulator -addr 0.0.0.0:8080 -public-url https://emulator.example.test
+//
+// For access and licence-usage trials, -idle, -never-active, -suspended, -deactivated and -guests seed
+// generated accounts (emulator.Population): find them by email (idle-001@example.com, never-001@…,
+// suspended-001@…, deactivated-001@…, guest-001@partner.example) or by status through the Admin API:
+//
+//	go run ./internal/emulator/cmd/emulator -idle 5 -idle-days 120 -never-active 3 -suspended 2 -deactivated 1 -guests 2
 package main
 
 import (
@@ -51,6 +57,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.ExtraSpaces, "spaces", 0, "number of extra generated classic spaces (GEN0001…)")
 	fs.Int64Var(&opts.Seed, "seed", 1, "seed of the error-rate randomness")
 	fs.StringVar(&opts.PublicURL, "public-url", "", "the address clients use, scheme://host[:port], when not the listener's (reverse proxy, port mapping, TLS terminator)")
+	pop := &opts.Population
+	fs.IntVar(&pop.Idle, "idle", 0, "seed N idle accounts: members of confluence-users (licensed: atlassian/user on the site, read on every seeded space), last active -idle-days ago; emails idle-001@example.com…")
+	fs.IntVar(&pop.IdleDays, "idle-days", 90, "days since the last Confluence activity of the -idle, -suspended and -deactivated accounts")
+	fs.IntVar(&pop.NeverActive, "never-active", 0, "seed N licensed members of confluence-users with no recorded activity; emails never-001@example.com…")
+	fs.IntVar(&pop.Suspended, "suspended", 0, "seed N members of confluence-users whose access is suspended (status suspended, no product access); emails suspended-001@example.com…")
+	fs.IntVar(&pop.Deactivated, "deactivated", 0, "seed N deactivated members of confluence-users (status deactivated); emails deactivated-001@example.com…")
+	fs.IntVar(&pop.Guests, "guests", 0, "seed N guests of the Confluence site (atlassian/guest through the confluence-guests group, isGuest in v1), active at start; emails guest-001@partner.example…")
 	fs.StringVar(&opts.RoleMode, "role-mode", "ROLES_TRANSITION", "the site's space role mode: "+strings.Join(emulator.RoleModes(), " | "))
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -63,6 +76,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if opts.LostAnswerRate < 0 || opts.LostAnswerRate > 1 {
 		return fmt.Errorf("-lost-answer-rate must be between 0 and 1")
+	}
+	for name, n := range map[string]int{"-idle": pop.Idle, "-idle-days": pop.IdleDays, "-never-active": pop.NeverActive, "-suspended": pop.Suspended, "-deactivated": pop.Deactivated, "-guests": pop.Guests} {
+		if n < 0 {
+			return fmt.Errorf("%s must not be negative", name)
+		}
 	}
 	if opts.PublicURL != "" {
 		if err := emulator.CheckPublicURL(opts.PublicURL); err != nil {
@@ -97,6 +115,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		_, _ = fmt.Fprintf(stderr, "# emulator listening on %s, answering as %s (Ctrl-C to stop)\n", base, public)
 	} else {
 		_, _ = fmt.Fprintf(stderr, "# emulator listening on %s (Ctrl-C to stop)\n", base)
+	}
+
+	if p := opts.Population; p.Idle+p.NeverActive+p.Suspended+p.Deactivated+p.Guests > 0 {
+		_, _ = fmt.Fprintf(stderr, "# seeded accounts: %d idle (last active %d days ago), %d never active, %d suspended, %d deactivated, %d guests\n",
+			p.Idle, p.IdleDays, p.NeverActive, p.Suspended, p.Deactivated, p.Guests)
 	}
 
 	<-ctx.Done()

@@ -128,7 +128,7 @@ func TestRunPrintsEnvServesAndStops(t *testing.T) {
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-error-rate", "2"}, {"-lost-answer-rate", "-0.5"}, {"-lost-answer-rate", "1.5"}, {"-nope"}, {"extra"}, {"-role-mode", "HYBRID"}} {
+	for _, args := range [][]string{{"-error-rate", "2"}, {"-lost-answer-rate", "-0.5"}, {"-lost-answer-rate", "1.5"}, {"-nope"}, {"extra"}, {"-role-mode", "HYBRID"}, {"-idle", "-1"}, {"-idle-days", "-3"}} {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), args, &out, &errOut); err == nil {
 			t.Errorf("run(%v) succeeded", args)
@@ -181,5 +181,65 @@ func TestRunRejectsBadPublicURL(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "-public-url") {
 			t.Errorf("run(-public-url %s) = %v, want an error naming the flag", u, err)
 		}
+	}
+}
+
+// TestRunSeedsPopulation: the population flags reach the emulator, and the accounts are found by the
+// emails and statuses the flag help names.
+func TestRunSeedsPopulation(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "emulator.env")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-idle", "2", "-idle-days", "30", "-suspended", "1", "-deactivated", "1", "-never-active", "1", "-guests", "1"}, &stdout, &stderr)
+	}()
+	var content []byte
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var err error
+		if content, err = os.ReadFile(envFile); err == nil && strings.Contains(stderr.String(), "listening on") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("env file never written; stderr: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	env := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(content)), "\n") {
+		k, v, _ := strings.Cut(l, "=")
+		env[k] = v
+	}
+	search := func(body string) string {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodPost,
+			env["ATLASSIAN_ADMIN_API_URL"]+"/admin/v2/orgs/"+env["ATLASSIAN_ORGANIZATION_ID"]+"/directories/-/users/search", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+env["ATLASSIAN_ADMIN_API_KEY"])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("search %s: %d %s", body, resp.StatusCode, b.String())
+		}
+		return b.String()
+	}
+	if got := search(`{"status":["suspended"]}`); strings.Count(got, `"accountId"`) != 1 || !strings.Contains(got, "suspended-001@example.com") {
+		t.Errorf("status suspended: %s", got)
+	}
+	if got := search(`{"emails":["idle-002@example.com","never-001@example.com","deactivated-001@example.com","guest-001@partner.example"]}`); strings.Count(got, `"accountId"`) != 4 {
+		t.Errorf("seeded emails: %s", got)
+	}
+	if !strings.Contains(stderr.String(), "2 idle (last active 30 days ago)") {
+		t.Errorf("stderr does not summarise the seeded accounts: %s", stderr.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
 	}
 }
