@@ -411,3 +411,44 @@ func TestAccEffectiveAccess_badInput(t *testing.T) {
 		"unknown space":   {Config: env.Config(`data "confluence_effective_access" "this" { space_key = "NOPE" }`), Error: `(?s)Space not found`},
 	})
 }
+
+// Suspended and deactivated members of a granting group are dormant; a guest granted directly is an entry with
+// the guest product role.
+func TestAccEffectiveAccess_population(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{Population: emulator.Population{Suspended: 1, Deactivated: 1, Guests: 1}})
+	guest := env.Creds.GuestAccountIDs[0]
+	env.GrantByHand(t, "ENG", confluence.Principal{Type: "user", ID: guest}, "read/space", "create/comment")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(`data "confluence_effective_access" "this" { space_key = "ENG" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				acctest.CheckValue(effectiveAddr, tfjsonpath.New("entries"), func(v any) error {
+					lines, err := entryLines(v)
+					if err != nil {
+						return err
+					}
+					if want := "guest-001@partner.example active guest [create/comment,read/space] [] <- user"; !slices.Contains(lines, want) {
+						return fmt.Errorf("no %q in %q", want, lines)
+					}
+					return nil
+				}),
+				acctest.CheckValue(effectiveAddr, tfjsonpath.New("dormant_entries"), func(v any) error {
+					lines, err := entryLines(v)
+					if err != nil {
+						return err
+					}
+					var who []string
+					for _, l := range lines {
+						who = append(who, strings.Join(strings.Fields(l)[:3], " "))
+					}
+					if want := []string{"deactivated-001@example.com deactivated user", "suspended-001@example.com suspended user"}; !slices.Equal(who, want) {
+						return fmt.Errorf("dormant %q, want %q", who, want)
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+}

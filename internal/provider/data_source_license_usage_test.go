@@ -80,3 +80,30 @@ func TestAccLicenseUsage_badInput(t *testing.T) {
 		"keep":          {Config: env.Config(`data "confluence_license_usage" "this" { keep_account_ids = ["a b"] }`), Error: `(?s)keep_account_ids.*must be an account id`},
 	})
 }
+
+// A seeded population: idle and never-active accounts are idle seats; suspended and deactivated members of
+// confluence-users are listed apart; guests, active today, are not idle.
+func TestAccLicenseUsage_population(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{Population: emulator.Population{Idle: 2, IdleDays: 120, NeverActive: 1, Suspended: 1, Deactivated: 1, Guests: 1}})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(`data "confluence_license_usage" "this" {}`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(licenseAddr, tfjsonpath.New("licensed_count"), knownvalue.Int64Exact(7)),
+					emails("idle_users", "idle-001@example.com", "idle-002@example.com", "never-001@example.com"),
+					emails("suspended_in_groups", "suspended-001@example.com"),
+					emails("deactivated_in_groups", "deactivated-001@example.com"),
+					statecheck.ExpectKnownValue(licenseAddr, tfjsonpath.New("idle_users").AtSliceIndex(2).AtMapKey("last_active"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(licenseAddr, tfjsonpath.New("idle_users").AtSliceIndex(0).AtMapKey("last_active"), knownvalue.NotNull()),
+				},
+			},
+			{ // a longer period: the accounts idle for 120 days are not idle for it
+				Config: env.Config(`data "confluence_license_usage" "this" { inactive_days = 365 }`),
+				ConfigStateChecks: []statecheck.StateCheck{emails("idle_users")},
+			},
+		},
+	})
+}
