@@ -3,12 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -16,6 +18,7 @@ import (
 	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/access/cloud"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
 var _ datasource.DataSourceWithConfigure = &effectiveAccessDataSource{}
@@ -31,6 +34,8 @@ type effectiveAccessModel struct {
 	SpaceKey             types.String `tfsdk:"space_key"`
 	AccountID            types.String `tfsdk:"account_id"`
 	SpaceKeys            types.Set    `tfsdk:"space_keys"`
+	Verify               types.Bool   `tfsdk:"verify"`
+	Mismatches           types.List   `tfsdk:"verification_mismatches"`
 	SpaceID              types.String `tfsdk:"space_id"`
 	Entries              types.List   `tfsdk:"entries"`
 	DormantEntries       types.List   `tfsdk:"dormant_entries"`
@@ -61,6 +66,12 @@ var (
 		"class":    types.StringType,
 		"role":     types.StringType,
 		"expanded": types.BoolType,
+	}}
+	mismatchType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"space_key":  types.StringType,
+		"account_id": types.StringType,
+		"expected":   types.BoolType,
+		"confluence": types.BoolType,
 	}}
 	unresolvedGrantType = types.ObjectType{AttrTypes: map[string]attr.Type{
 		"principal_type": types.StringType,
@@ -146,7 +157,26 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 				},
 			},
 			"space_id": schema.StringAttribute{MarkdownDescription: "Id of the space (with `space_key`).", Computed: true},
-			"entries":  entryAttributes("One entry per active account with product access that reaches the space, sorted by account id."),
+			"verify": schema.BoolAttribute{
+				MarkdownDescription: "Confirm each entry and dormant entry with Confluence's own permission check on the space's " +
+					"home page (one request per entry; the Confluence credential needs the Confluence Administrator global " +
+					"permission), and list the disagreements in `verification_mismatches`. Default false.",
+				Optional: true,
+			},
+			"verification_mismatches": schema.ListNestedAttribute{
+				MarkdownDescription: "With `verify`, the accounts whose read access to the space's home page Confluence judges " +
+					"otherwise than this data source: `expected` is whether the entry reads the space (an active account " +
+					"with product access and `read/space`), `confluence` what the check answered. Empty when all agree; " +
+					"null without `verify`.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"space_key":  schema.StringAttribute{MarkdownDescription: "The space.", Computed: true},
+					"account_id": schema.StringAttribute{MarkdownDescription: "The account.", Computed: true},
+					"expected":   schema.BoolAttribute{MarkdownDescription: "Whether this data source finds it can read the space.", Computed: true},
+					"confluence": schema.BoolAttribute{MarkdownDescription: "Whether Confluence's permission check says it can read the home page.", Computed: true},
+				}},
+			},
+			"entries": entryAttributes("One entry per active account with product access that reaches the space, sorted by account id."),
 			"dormant_entries": entryAttributes("Accounts that hold a grant, directly or through a group, but cannot use it now: " +
 				"not `active`, or without product access to the site."),
 			"anonymous_access": schema.SetAttribute{
@@ -215,6 +245,9 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 	eff, err := s.Effective(ctx, dir)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not read who can reach the space", err)
+		return
+	}
+	if resp.Diagnostics.Append(d.verify(ctx, &m, slices.Concat(eff.Entries, eff.Dormant))...); resp.Diagnostics.HasError() {
 		return
 	}
 	m.SpaceID = types.StringValue(s.Space.ID)
@@ -303,6 +336,9 @@ func (d *effectiveAccessDataSource) readAccount(ctx context.Context, m *effectiv
 			dormant = append(dormant, *e)
 		}
 	}
+	if resp.Diagnostics.Append(d.verify(ctx, m, slices.Concat(entries, dormant))...); resp.Diagnostics.HasError() {
+		return
+	}
 	m.SpaceID = types.StringNull()
 	m.Entries = entriesValue(entries)
 	m.DormantEntries = entriesValue(dormant)
@@ -310,6 +346,51 @@ func (d *effectiveAccessDataSource) readAccount(ctx context.Context, m *effectiv
 	m.AccessClasses = types.ListNull(accessClassType)
 	m.UnresolvedPrincipals = types.ListNull(unresolvedGrantType)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// verify sets the model's verification_mismatches: with verify, each entry's read access to its space's home
+// page as Confluence judges it, against what the entry says.
+func (d *effectiveAccessDataSource) verify(ctx context.Context, m *effectiveAccessModel, entries []access.Entry) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Mismatches = types.ListNull(mismatchType)
+	if !m.Verify.ValueBool() {
+		return diags
+	}
+	client, cd := d.data.Confluence(ctx)
+	if diags.Append(cd...); diags.HasError() {
+		return diags
+	}
+	mismatches := []attr.Value{}
+	for _, e := range entries {
+		space, err := client.SpaceByKey(ctx, e.Space.Key)
+		if err != nil {
+			addAPIError(&diags, "Could not look the space up to verify its entries", err)
+			return diags
+		}
+		if space.HomepageID == "" {
+			continue // a space without a home page has nothing to check against
+		}
+		got, err := client.CanRead(ctx, space.HomepageID, e.Account.ID)
+		if transport.IsForbidden(err) {
+			addAPIErrorWithHint(&diags, "Could not verify the entries", err, "verify = true needs the Confluence Administrator "+
+				"global permission for the Confluence credential, to check other accounts' permissions. Drop verify, or "+
+				"use a credential with that permission.")
+			return diags
+		}
+		if err != nil {
+			addAPIError(&diags, "Could not verify the entries", err)
+			return diags
+		}
+		want := e.Account.Counts() && slices.Contains(e.Permissions, access.ReadSpace)
+		if got != want {
+			mismatches = append(mismatches, types.ObjectValueMust(mismatchType.AttrTypes, map[string]attr.Value{
+				"space_key": types.StringValue(e.Space.Key), "account_id": types.StringValue(e.Account.ID),
+				"expected": types.BoolValue(want), "confluence": types.BoolValue(got),
+			}))
+		}
+	}
+	m.Mismatches = types.ListValueMust(mismatchType, mismatches)
+	return diags
 }
 
 func entriesValue(entries []access.Entry) types.List {

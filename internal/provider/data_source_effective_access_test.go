@@ -452,3 +452,49 @@ func TestAccEffectiveAccess_population(t *testing.T) {
 		}},
 	})
 }
+
+// verify = true asks Confluence about each entry and dormant entry, one check each, and finds no disagreement.
+func TestAccEffectiveAccess_verify(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{Population: emulator.Population{Suspended: 1, Guests: 1}})
+	offboardingSite(t, env)
+	env.GrantByHand(t, "ENG", confluence.Principal{Type: "user", ID: env.Creds.GuestAccountIDs[0]}, "read/space")
+	const check = "POST /wiki/rest/api/content/{id}/permission/check"
+	var entries int
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(`data "confluence_effective_access" "this" { space_key = "ENG" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(effectiveAddr, tfjsonpath.New("verification_mismatches"), knownvalue.Null()),
+					acctest.CheckAPI(func(context.Context) error {
+						if n := env.Requests(check); n != 0 {
+							return fmt.Errorf("%d permission checks without verify", n)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				PreConfig: env.ResetRequests,
+				Config: env.Config(`data "confluence_effective_access" "this" {
+  space_key = "ENG"
+  verify    = true
+}`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(effectiveAddr, tfjsonpath.New("verification_mismatches"), knownvalue.ListExact(nil)),
+					acctest.CheckValue(effectiveAddr, tfjsonpath.New("entries"), func(v any) error { entries += len(v.([]any)); return nil }),
+					acctest.CheckValue(effectiveAddr, tfjsonpath.New("dormant_entries"), func(v any) error { entries += len(v.([]any)); return nil }),
+					acctest.CheckAPI(func(context.Context) error {
+						// admin, bob, the guest; carl, dora and the suspended account: each checked once
+						if n := env.Requests(check); n != entries || n != 6 {
+							return fmt.Errorf("%d permission checks for %d entries, want 6", n, entries)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}

@@ -13,6 +13,8 @@ type Space struct {
 	Name   string `json:"name"`
 	Type   string `json:"type"`
 	Status string `json:"status"`
+	// HomepageID is the space's home page, the content the permission check of effective access asks about.
+	HomepageID string `json:"homepageId,omitempty"`
 }
 
 // SpacesByKey resolves space keys to spaces. Keys this client has resolved before cost nothing; the rest
