@@ -101,7 +101,7 @@ func TestAccLicenseUsage_population(t *testing.T) {
 				},
 			},
 			{ // a longer period: the accounts idle for 120 days are not idle for it
-				Config: env.Config(`data "confluence_license_usage" "this" { inactive_days = 365 }`),
+				Config:            env.Config(`data "confluence_license_usage" "this" { inactive_days = 365 }`),
 				ConfigStateChecks: []statecheck.StateCheck{emails("idle_users")},
 			},
 		},
