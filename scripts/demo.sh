@@ -108,6 +108,27 @@ grep -E '^Apply complete' "$work/apply.log"
 tf plan -detailed-exitcode >"$work/plan.log" 2>&1 || { cat "$work/plan.log"; echo "plan still shows changes" >&2; exit 1; }
 echo "    plan is clean again (exit code 0)"
 
+say "Ken leaves: security suspends his access at once, through the Admin API"
+api -X POST -H "Authorization: Bearer $ATLASSIAN_ADMIN_API_KEY" \
+  "$ATLASSIAN_ADMIN_API_URL/admin/v2/orgs/$ATLASSIAN_ORGANIZATION_ID/directories/${ATLASSIAN_SCIM_DIRECTORY_URL##*/}/users/$account_id/suspend"
+tf apply -refresh-only -auto-approve >"$work/refresh.log" 2>&1 || { cat "$work/refresh.log"; exit 1; }
+echo "    can reach ENG:  $(terraform output -no-color -json eng_reachable_by)"
+dormant=$(terraform output -no-color -json eng_dormant)
+echo "    dormant in ENG: $dormant"
+case "$dormant" in *ken.contract@example.com*) ;; *) echo "expected Ken among the dormant entries" >&2; exit 1 ;; esac
+echo "    Ken is gone from the entries, but his group still holds him: restored, he would get it all back"
+
+say "terraform apply: offboarding (Ken is taken out of his teams and deactivated through SCIM)"
+export TF_VAR_leavers='["ken.contract@example.com"]'
+tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
+grep -E '^Apply complete' "$work/apply.log"
+tf apply -refresh-only -auto-approve >"$work/refresh.log" 2>&1 || { cat "$work/refresh.log"; exit 1; }
+dormant=$(terraform output -no-color -json eng_dormant)
+echo "    dormant in ENG: $dormant"
+[ "$dormant" = "[]" ] || { echo "expected no dormant entries" >&2; exit 1; }
+tf plan -detailed-exitcode >"$work/plan.log" 2>&1 || { cat "$work/plan.log"; echo "plan still shows changes" >&2; exit 1; }
+echo "    no access left, direct or inherited, and the plan is clean (exit code 0)"
+
 demo_done=1
 if [ -n "$keep" ]; then
   say "Kept: the emulator (pid $emulator_pid) and the demo's state, to explore"

@@ -15,6 +15,12 @@ variable "admin_email" {
   type        = string
 }
 
+variable "leavers" {
+  description = "People who left: deactivated in the directory and taken out of their teams."
+  type        = set(string)
+  default     = []
+}
+
 locals {
   # People, as the identity provider knows them.
   people = {
@@ -39,6 +45,7 @@ resource "confluence_scim_user" "person" {
   family_name  = each.value.family
   display_name = "${each.value.given} ${each.value.family}"
   department   = each.value.department
+  active       = !contains(var.leavers, each.key)
 }
 
 resource "confluence_scim_group" "team" {
@@ -50,7 +57,10 @@ resource "confluence_scim_group" "team" {
 resource "confluence_scim_group_members_exclusive" "team" {
   for_each = local.teams
   group_id = confluence_scim_group.team[each.key].id
-  user_ids = [for email, p in local.people : confluence_scim_user.person[email].id if contains(p.teams, each.key)]
+  user_ids = [
+    for email, p in local.people : confluence_scim_user.person[email].id
+    if contains(p.teams, each.key) && !contains(var.leavers, email)
+  ]
 }
 
 # 2. Group mappings: engineering and contractors use their synced groups; operations is mirrored into a
@@ -113,6 +123,22 @@ output "groups" {
     for name, m in { engineering = confluence_group_mapping.engineering, operations = confluence_group_mapping.operations, contractors = confluence_group_mapping.contractors } :
     name => "${m.confluence_group_name} (${m.mode}, ${join(", ", m.product_access)})"
   }
+}
+
+# 4. Proof: who can reach ENG now, and who would get access back on reactivation.
+data "confluence_effective_access" "eng" {
+  space_key = "ENG"
+}
+
+output "eng_dormant" {
+  value = [
+    for e in data.confluence_effective_access.eng.dormant_entries :
+    "${e.email} (${e.status}) through ${join(", ", [for s in e.sources : s.name != null ? "group ${s.name}" : s.principal_type])}"
+  ]
+}
+
+output "eng_reachable_by" {
+  value = sort([for e in data.confluence_effective_access.eng.entries : e.email])
 }
 
 # Used by `make demo` to make changes by hand.
