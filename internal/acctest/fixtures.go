@@ -2,6 +2,8 @@ package acctest
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"slices"
 	"testing"
 
@@ -91,4 +93,24 @@ func StringSet(values ...string) knownvalue.Check {
 		checks[i] = knownvalue.StringExact(v)
 	}
 	return knownvalue.SetExact(checks)
+}
+
+// SuspendByHand suspends an account's access in the SCIM directory through the Organizations API, as an admin
+// would (POST …/directories/{directoryId}/users/{accountId}/suspend).
+func (e *Env) SuspendByHand(t testing.TB, accountID string) {
+	t.Helper()
+	url := fmt.Sprintf("%s/admin/v2/orgs/%s/directories/%s/users/%s/suspend", e.URL, e.Creds.OrgID, e.Creds.DirectoryID, accountID)
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.Creds.AdminAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("suspending %s: %s", accountID, resp.Status)
+	}
 }

@@ -186,3 +186,57 @@ func TestNames_mirroredMapping(t *testing.T) {
 		t.Fatalf("warning %q, want %q (diagnostics %v)", got, want, resp.Diagnostics)
 	}
 }
+
+// A member that member_filter keeps out of a mirrored target is named in a warning that says why.
+func TestNames_memberFilter(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.SCIM(t)
+	ctx := context.Background()
+	var accounts, ids []string
+	for _, who := range []string{"mia", "sam"} {
+		u, err := api.CreateUser(ctx, scim.User{UserName: who + "@example.com", DisplayName: strings.ToUpper(who[:1]) + who[1:] + " Member",
+			Emails: []scim.Email{{Value: who + "@example.com", Type: "work", Primary: true}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts, ids = append(accounts, u.AccountID()), append(ids, u.ID)
+	}
+	sg, err := api.CreateGroup(ctx, scim.Group{DisplayName: "filtered-source"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := api.AddMembers(ctx, sg.ID, ids...); err != nil {
+		t.Fatal(err)
+	}
+	env.SuspendByHand(t, accounts[1])
+	target := env.NewGroup(t, "filtered-target")
+	str := func(v string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	strSet := tftypes.Set{ElementType: tftypes.String}
+	set := func(vs ...string) tftypes.Value {
+		vals := make([]tftypes.Value, len(vs))
+		for i, v := range vs {
+			vals[i] = str(v)
+		}
+		return tftypes.NewValue(strSet, vals)
+	}
+	filterType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"statuses": strSet, "inactive_days": tftypes.Number}}
+	filter := tftypes.NewValue(filterType, map[string]tftypes.Value{"statuses": set("active"), "inactive_days": tftypes.NewValue(tftypes.Number, nil)})
+	config := map[string]tftypes.Value{"scim_group_id": str(sg.ID), "target_group_id": str(target), "product_access": set(), "member_filter": filter}
+	prior := map[string]tftypes.Value{
+		"id": str(sg.ID + "/" + target), "scim_group_id": str(sg.ID), "target_group_id": str(target),
+		"product_access": set(), "confluence_group_id": str(target), "confluence_group_name": str("filtered-target"),
+		"mode": str("mirrored"), "member_account_ids": set(accounts...),
+	}
+	resp, _, _ := newProtocolRun(t, env).planFrom("confluence_group_mapping", prior, config)
+	var got string
+	for _, d := range resp.Diagnostics {
+		if d.Summary == "Members left out by member_filter" {
+			got = d.Detail
+		}
+	}
+	want := "Group filtered-target: member_filter keeps out, and the target group loses: user Sam Member <sam@example.com> (status suspended)."
+	if got != want {
+		t.Fatalf("warning %q, want %q (diagnostics %v)", got, want, resp.Diagnostics)
+	}
+}

@@ -57,6 +57,7 @@ type groupMappingModel struct {
 	ConfluenceGroupName types.String `tfsdk:"confluence_group_name"`
 	Mode                types.String `tfsdk:"mode"`
 	MemberAccountIDs    types.Set    `tfsdk:"member_account_ids"`
+	MemberFilter        types.Object `tfsdk:"member_filter"`
 	PolicyExemption     types.String `tfsdk:"policy_exemption"`
 }
 
@@ -111,6 +112,7 @@ func (r *groupMappingResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(roles...))},
 			},
 			"policy_exemption": policyExemptionAttribute(),
+			"member_filter":    memberFilterAttribute(),
 			"confluence_group_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the Atlassian group to grant space permissions to.",
 				Computed:            true,
@@ -194,6 +196,7 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if r.data == nil || req.Plan.Raw.IsNull() {
 		return
 	}
+	var excluded map[string]string // mirrored members left out by member_filter, and why
 	c, diags := r.clients(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
@@ -233,8 +236,11 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 		plan.ConfluenceGroupName = types.StringValue(target.Name)
 		plan.MemberAccountIDs = types.SetUnknown(types.StringType)
-		if !plan.SCIMGroupID.IsUnknown() {
-			desired, known, err := c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+		filter, d := memberFilterFrom(ctx, plan.MemberFilter)
+		resp.Diagnostics.Append(d...)
+		if !plan.SCIMGroupID.IsUnknown() && !plan.MemberFilter.IsUnknown() {
+			desired, why, known, err := c.desiredMembers(ctx, plan.SCIMGroupID.ValueString(), filter, r.data.settings.siteURL)
+			excluded = why
 			if isSCIMNotFound(err) {
 				addSCIMGroupNotFound(&resp.Diagnostics, plan.SCIMGroupID.ValueString())
 				return
@@ -266,13 +272,13 @@ func (r *groupMappingResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.ConfluenceGroupID.IsUnknown() && !plan.ProductAccess.IsUnknown() { // else judged at apply
 		checkProductAccessPolicy(r.data.policy, plan.ConfluenceGroupID.ValueString(), setStrings(ctx, plan.ProductAccess), plan.PolicyExemption, &resp.Diagnostics)
 	}
-	r.warnChanges(ctx, req, plan, &resp.Diagnostics)
+	r.warnChanges(ctx, req, plan, excluded, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 // warnChanges names the accounts a mirrored mapping adds or removes and the product access it changes, once
 // both are known. Nothing is read when nothing changes.
-func (r *groupMappingResource) warnChanges(ctx context.Context, req resource.ModifyPlanRequest, plan groupMappingModel, diags *diag.Diagnostics) {
+func (r *groupMappingResource) warnChanges(ctx context.Context, req resource.ModifyPlanRequest, plan groupMappingModel, excluded map[string]string, diags *diag.Diagnostics) {
 	if req.State.Raw.IsNull() || plan.ProductAccess.IsUnknown() {
 		return
 	}
@@ -290,6 +296,7 @@ func (r *groupMappingResource) warnChanges(ctx context.Context, req resource.Mod
 		group = plan.ConfluenceGroupID.ValueString()
 	}
 	r.data.warnGroupChanges(ctx, group, joins, leaves, gains, losses, diags)
+	r.data.warnFiltered(ctx, group, leaves, excluded, diags)
 }
 
 // isSCIMNotFound reports whether err is the SCIM directory's 404, as opposed to the organization's 404 of a
@@ -306,19 +313,45 @@ func addSCIMGroupNotFound(diags *diag.Diagnostics, id string) {
 			"and use its id.", id))
 }
 
-// desiredMembers are the accounts of the SCIM group's members, read from the group it is synced into (one
-// listing). known is false while Atlassian has not synced the group yet.
-func (c *mappingClients) desiredMembers(ctx context.Context, scimGroupID string) (ids []string, known bool, err error) {
+// desiredMembers are the accounts of the SCIM group's members that f keeps, read from the group it is synced
+// into (one listing, whatever the filter), and why each other member is left out. known is false while
+// Atlassian has not synced the group yet.
+func (c *mappingClients) desiredMembers(ctx context.Context, scimGroupID string, f memberFilter, siteURL string) (ids []string, excluded map[string]string, known bool, err error) {
 	synced, err := c.syncedGroup(ctx, scimGroupID, 0)
 	if err != nil {
 		var apiErr *transport.Error
 		if errors.As(err, &apiErr) && apiErr.API == transport.Admin && apiErr.StatusCode == 404 {
-			return nil, false, nil // not synced yet
+			return nil, nil, false, nil // not synced yet
 		}
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	ids, err = c.admin.GroupMemberIDs(ctx, admin.AllDirectories, synced.ID)
-	return ids, err == nil, err
+	if len(f.statuses) == 0 && !f.active() {
+		ids, err = c.admin.GroupMemberIDs(ctx, admin.AllDirectories, synced.ID)
+		return ids, nil, err == nil, err
+	}
+	q := admin.UserSearch{GroupIDs: []string{synced.ID}}
+	var ari string
+	if f.active() {
+		if ari, err = c.siteARI(ctx, siteURL); err != nil {
+			return nil, nil, false, err
+		}
+		q.Expand = []string{admin.ExpandUserProductAccess}
+	}
+	users, err := c.admin.SearchUsers(ctx, admin.AllDirectories, q)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	excluded = map[string]string{}
+	now := time.Now()
+	for _, u := range users {
+		if why := f.excludes(u, ari, now); why != "" {
+			excluded[u.AccountID] = why
+			continue
+		}
+		ids = append(ids, u.AccountID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), excluded, true, nil
 }
 
 func mappingID(scimGroupID, targetGroupID string) string {
@@ -383,13 +416,17 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 	if plan.mirrored() {
 		// Apply what the plan showed; only a plan that could not know (a SCIM group created in this run) reads now.
 		desired, known, err := setStrings(ctx, plan.MemberAccountIDs), !plan.MemberAccountIDs.IsUnknown(), error(nil)
+		filter, d := memberFilterFrom(ctx, plan.MemberFilter)
+		if diags.Append(d...); diags.HasError() {
+			return diags
+		}
 		if !known {
-			desired, known, err = c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+			desired, _, known, err = c.desiredMembers(ctx, plan.SCIMGroupID.ValueString(), filter, r.data.settings.siteURL)
 		}
 		if err == nil && !known {
 			// A SCIM group created in this run: wait for Atlassian to sync it before mirroring it.
 			if _, err = c.syncedGroup(ctx, plan.SCIMGroupID.ValueString(), timeout); err == nil {
-				desired, _, err = c.desiredMembers(ctx, plan.SCIMGroupID.ValueString())
+				desired, _, _, err = c.desiredMembers(ctx, plan.SCIMGroupID.ValueString(), filter, r.data.settings.siteURL)
 			}
 		}
 		if err != nil {

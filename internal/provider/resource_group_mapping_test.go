@@ -406,6 +406,10 @@ func TestAccGroupMapping_badInput(t *testing.T) {
 			Error: `(?s)product_access.*value must be one of.*atlassian/user.*atlassian/admin`},
 		"synced target": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "` + syncedOrg.ID + `"`)),
 			Error: `(?s)Target group is synced from an identity provider.*Leave\s+target_group_id unset`},
+		"filter without a target": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `member_filter = { statuses = ["active"] }`)),
+			Error: `(?s)member_filter.*target_group_id.*must be specified|Attribute "target_group_id" must be specified when "member_filter"`},
+		"filter status": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "` + syncedOrg.ID + `"` + "\n" + `member_filter = { statuses = ["gone"] }`)),
+			Error: `(?s)member_filter.statuses.*value must be one of.*"active".*"suspended".*"deactivated"`},
 		"missing target": {Config: env.Config(mapping(`scim_group_id = "` + synced.ID + `"` + "\n" + `target_group_id = "00000000-0000-4000-8000-000000000000"`)),
 			Error: `(?s)Target group not found`},
 		"no admin credential": {Config: env.ProviderBlock([]string{"admin_api_key"}) + mapping(`scim_group_id = "`+synced.ID+`"`),
@@ -426,5 +430,37 @@ func TestAccGroupMapping_badInput(t *testing.T) {
 				ExpectError:   regexp.MustCompile(`(?s)Expected <scim_group_id>.*<scim_group_id>/<target_group_id>`),
 			}},
 		})
+	})
+}
+
+// member_filter keeps a suspended member out of the mirrored target group: the plan shows it leave, the apply
+// removes it, and the next plan is empty.
+func TestAccGroupMapping_memberFilter(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{})
+	api := env.Admin(t)
+	f := newMirroredFixture(t, env)
+	ana, bo := f.accounts[0], f.accounts[1]
+	filtered := strings.Replace(f.config(env), `product_access  = ["atlassian/user"]`,
+		"product_access  = [\"atlassian/user\"]\n  member_filter = { statuses = [\"active\"], inactive_days = 30 }", 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: filtered, ConfigStateChecks: []statecheck.StateCheck{expectMembers(api, &f.targetID, ana, bo)}},
+			{
+				PreConfig: func() { env.SuspendByHand(t, bo) },
+				Config:    filtered,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(mappingAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(mappingAddr, tfjsonpath.New("member_account_ids"), stringSetCheck(ana)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{expectMembers(api, &f.targetID, ana)},
+			},
+			{Config: filtered, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{ // without the filter, the suspended member is mirrored again
+				Config:            f.config(env),
+				ConfigStateChecks: []statecheck.StateCheck{expectMembers(api, &f.targetID, ana, bo)},
+			},
+		},
 	})
 }

@@ -14,6 +14,12 @@ resource "confluence_group_mapping" "wiki_editors" {
   scim_group_id   = confluence_scim_group.engineering.id
   target_group_id = confluence_group.wiki_editors.id
   product_access  = ["atlassian/user"]
+
+  # Only active members who used Confluence in the last 90 days hold the seat; the plan says who leaves and why.
+  member_filter = {
+    statuses      = ["active"]
+    inactive_days = 90
+  }
 }
 
 # Grant space permissions to the mapped group.
