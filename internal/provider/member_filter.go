@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,11 +31,6 @@ var memberStatuses = []string{"active", "suspended", "deactivated"}
 type memberFilterModel struct {
 	Statuses     types.Set   `tfsdk:"statuses"`
 	InactiveDays types.Int64 `tfsdk:"inactive_days"`
-}
-
-var memberFilterAttrTypes = map[string]attr.Type{
-	"statuses":      types.SetType{ElemType: types.StringType},
-	"inactive_days": types.Int64Type,
 }
 
 func memberFilterAttribute() schema.SingleNestedAttribute {
