@@ -196,10 +196,21 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 			existing = append(existing, g)
 		}
 	}
-	direct, err := dir.Accounts(ctx, users)
+	// An account granted directly is looked up only when the licensed listing does not hold it already.
+	var direct []Account
+	var unlisted []string
+	for _, id := range users {
+		if i := slices.IndexFunc(licensed, func(a Account) bool { return a.ID == id }); i >= 0 {
+			direct = append(direct, licensed[i])
+		} else {
+			unlisted = append(unlisted, id)
+		}
+	}
+	looked, err := dir.Accounts(ctx, unlisted)
 	if err != nil {
 		return nil, err
 	}
+	direct = append(direct, looked...)
 
 	type building struct {
 		entry   Entry

@@ -128,8 +128,8 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 			"`dormant_entries`: on reactivation it gets it all back, which offboarding reviews look for.\n\n" +
 			"With `space_key` it lists everyone who reaches one space; with `account_id`, every space one account reaches " +
 			"(or those of `space_keys`). Cost, in requests: by space, the space's listings, one member search per ten " +
-			"granted groups and page, one search per ten accounts granted directly, and one search per product role and " +
-			"page of the site's licensed accounts; by account, four searches for the account and its product role, then " +
+			"granted groups and page, one search per product role and page of the site's licensed accounts, and one " +
+			"search per ten accounts granted directly that hold no product access; by account, four searches for the account and its product role, then " +
 			"one table read per space (shared with the space resources in the same run).\n\n" +
 			"~> Page restrictions are below this data source's level: an entry may reach the space yet not a restricted page.",
 		Attributes: map[string]schema.Attribute{

@@ -226,10 +226,10 @@ func TestAccEffectiveAccess_roles(t *testing.T) {
 func pages(n int) int { return max(1, (n+99)/100) }
 
 // Reading who can reach a space costs its table's listings, one member search per ten granted groups and page,
-// one search per ten accounts granted directly, and one search per product role and page of the site's licensed
-// accounts: nothing per account. At 13 granted groups of up to 241 members and 241 licensed accounts it is 15 or
-// 16 requests, as the groups fall into batches. By the same count, 12 groups of 200 and 3,000 licensed accounts
-// on a site with roles take 62.
+// one search per product role and page of the site's licensed accounts, and one search per ten accounts granted
+// directly that hold no product access: nothing per account. At 13 granted groups of up to 241 members and 241
+// licensed accounts it is 14 or 15 requests, as the groups fall into batches. By the same count, 12 groups of
+// 200 and 3,000 licensed accounts on a site with roles take 61.
 func TestAccEffectiveAccess_cost(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
@@ -292,8 +292,8 @@ func TestAccEffectiveAccess_cost(t *testing.T) {
 		"GET /wiki/api/v2/spaces/{id}/permissions":      1,
 		"GET /wiki/api/v2/spaces/{id}/role-assignments": 1,
 		"GET /wiki/api/v2/space-roles":                  1,
-		"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search": memberPages + 1 + // the account granted directly
-			pages(licensed) + pages(1) + pages(0), // licensed accounts by role: user, admin, guest
+		// licensed accounts by role (user, admin, guest); the account granted directly is among them
+		"POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search": memberPages + pages(licensed) + pages(1) + pages(0),
 	}
 	total := 0
 	for route, n := range stats {
