@@ -18,6 +18,7 @@ import (
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
 	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
+	"github.com/accessplane/terraform-provider-confluence/internal/parallel"
 )
 
 const effectiveAddr = "data.confluence_effective_access.this"
@@ -497,4 +498,59 @@ func TestAccEffectiveAccess_verify(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The worked size: 40 grants, 12 groups of 200 members and 3,000 licensed accounts, in at most 61 requests
+// (a site with roles: the role assignments and the role catalogue are read too).
+func TestAccEffectiveAccess_workedSize(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t, emulator.Options{Population: emulator.Population{NeverActive: 2999}})
+	ctx := context.Background()
+	api := env.Admin(t)
+	everyone, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupNames: []string{"confluence-users"}})
+	if err != nil || len(everyone) != 1 {
+		t.Fatalf("confluence-users: %v %v", everyone, err)
+	}
+	// ENG's table: the provider's account and the 12 teams; the seeded grants of confluence-users go.
+	table, err := accessTable(ctx, env.Confluence(t), "ENG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range table {
+		if rest, ok := strings.CutPrefix(line, "group/"+everyone[0].ID+": "); ok {
+			env.RevokeByHand(t, "ENG", confluence.Principal{Type: "group", ID: everyone[0].ID}, strings.Split(rest, ",")...)
+		}
+	}
+	accounts := env.Creds.Population.NeverActive
+	for g := range 12 {
+		id := env.NewGroup(t, fmt.Sprintf("team-%02d", g))
+		env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: id}, "read/space", "create/page", "create/comment")
+		err := parallel.ForEach(ctx, 4, accounts[g*200:(g+1)*200], func(ctx context.Context, a string) error { return api.AddMember(ctx, id, a) })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var total int
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: env.ResetRequests,
+			Config:    env.Config(`data "confluence_effective_access" "this" { space_key = "ENG" }`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				acctest.CheckValue(effectiveAddr, tfjsonpath.New("entries"), func(v any) error {
+					if n := len(v.([]any)); n != 12*200+1 {
+						return fmt.Errorf("%d entries, want %d", n, 12*200+1)
+					}
+					for _, n := range env.APIStats() {
+						total += n
+					}
+					return nil
+				}),
+			},
+		}},
+	})
+	t.Logf("worked size: %d requests (%v)", total, env.APIStats())
+	if total > 61 {
+		t.Errorf("%d requests at the worked size, want at most 61", total)
+	}
 }
