@@ -1,5 +1,5 @@
-// Package access is the space-access engine: who holds what in one Confluence space, and the rules for changing
-// it safely. It knows no Terraform and no HTTP. A Backend gives it one deployment's API (Confluence Cloud today,
+// Package access is the space-access engine: who holds what in one Confluence space, the rules for changing
+// it safely, and who it reaches through groups and product access (effective.go, licence.go). It knows no Terraform and no HTTP. A Backend gives it one deployment's API (Confluence Cloud today,
 // internal/access/cloud; Data Center next), and the provider turns its results and typed errors into plans and
 // diagnostics.
 //
