@@ -219,20 +219,10 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() || d.data == nil {
 		return
 	}
-	api, diags := d.data.Admin(ctx)
-	resp.Diagnostics.Append(diags...)
-	if d.data.settings.siteURL == "" {
-		resp.Diagnostics.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
-	}
-	if resp.Diagnostics.HasError() {
+	dir, diags := d.data.siteDirectory(ctx)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	ari, err := api.SiteARI(ctx, d.data.settings.siteURL)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not find the Confluence site in the organization", err)
-		return
-	}
-	dir := cloud.NewDirectory(api, ari)
 	if !m.AccountID.IsNull() {
 		d.readAccount(ctx, &m, dir, resp)
 		return
@@ -346,6 +336,25 @@ func (d *effectiveAccessDataSource) readAccount(ctx context.Context, m *effectiv
 	m.AccessClasses = types.ListNull(accessClassType)
 	m.UnresolvedPrincipals = types.ListNull(unresolvedGrantType)
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// siteDirectory is the organization's directory as the Confluence site sees it (access.Directory), for the data
+// sources that resolve access through accounts: it needs the organization and the site settings.
+func (d *providerData) siteDirectory(ctx context.Context) (cloud.Directory, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	api, ad := d.Admin(ctx)
+	diags.Append(ad...)
+	if d.settings.siteURL == "" {
+		diags.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
+	}
+	if diags.HasError() {
+		return cloud.Directory{}, diags
+	}
+	ari, err := api.SiteARI(ctx, d.settings.siteURL)
+	if err != nil {
+		addAPIError(&diags, "Could not find the Confluence site in the organization", err)
+	}
+	return cloud.NewDirectory(api, ari), diags
 }
 
 // verify sets the model's verification_mismatches: with verify, each entry's read access to its space's home

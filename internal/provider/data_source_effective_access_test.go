@@ -58,6 +58,16 @@ func entryLines(v any) ([]string, error) {
 	return lines, nil
 }
 
+// confluenceUsers is the site's default group, which gives product access and holds seeded grants.
+func confluenceUsers(t *testing.T, env *acctest.Env) admin.Group {
+	t.Helper()
+	found, err := env.Admin(t).SearchGroups(context.Background(), admin.AllDirectories, admin.GroupSearch{GroupNames: []string{"confluence-users"}})
+	if err != nil || len(found) != 1 {
+		t.Fatalf("confluence-users: %v %v", found, err)
+	}
+	return found[0]
+}
+
 func expectEntries(path string, want ...string) statecheck.StateCheck {
 	sort.Strings(want)
 	return acctest.CheckValue(effectiveAddr, tfjsonpath.New(path), func(v any) error {
@@ -92,11 +102,8 @@ func offboardingSite(t *testing.T, env *acctest.Env) (users map[string]string, e
 		scimIDs[email] = u.ID
 	}
 	writers := env.NewGroup(t, "writers")
-	groups, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupNames: []string{"confluence-users"}})
-	if err != nil || len(groups) != 1 {
-		t.Fatalf("confluence-users: %v %v", groups, err)
-	}
-	for _, m := range [][2]string{{writers, "bob@example.com"}, {writers, "carl@example.com"}, {groups[0].ID, "bob@example.com"}, {groups[0].ID, "carl@example.com"}} {
+	everyoneID := confluenceUsers(t, env).ID
+	for _, m := range [][2]string{{writers, "bob@example.com"}, {writers, "carl@example.com"}, {everyoneID, "bob@example.com"}, {everyoneID, "carl@example.com"}} {
 		if err := api.AddMember(ctx, m[0], users[m[1]]); err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +120,7 @@ func offboardingSite(t *testing.T, env *acctest.Env) (users map[string]string, e
 	if err := env.SCIM(t).DeleteUser(ctx, scimIDs["carl@example.com"]); err != nil {
 		t.Fatal(err)
 	}
-	return users, groups[0].ID
+	return users, everyoneID
 }
 
 func TestAccEffectiveAccess_space(t *testing.T) {
@@ -236,12 +243,9 @@ func TestAccEffectiveAccess_cost(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	ctx := context.Background()
 	api := env.Admin(t)
-	everyone, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupNames: []string{"confluence-users"}})
-	if err != nil || len(everyone) != 1 {
-		t.Fatalf("confluence-users: %v %v", everyone, err)
-	}
+	everyone := confluenceUsers(t, env)
 	const groups, members = 12, 20
-	granted := []string{everyone[0].ID}
+	granted := []string{everyone.ID}
 	for g := range groups {
 		id := env.NewGroup(t, fmt.Sprintf("team-%02d", g))
 		granted = append(granted, id)
@@ -251,7 +255,7 @@ func TestAccEffectiveAccess_cost(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, gid := range []string{id, everyone[0].ID} {
+			for _, gid := range []string{id, everyone.ID} {
 				if err := api.AddMember(ctx, gid, u.AccountID()); err != nil {
 					t.Fatal(err)
 				}
@@ -282,7 +286,7 @@ func TestAccEffectiveAccess_cost(t *testing.T) {
 	memberPages := 0
 	for batch := range slices.Chunk(granted, 10) {
 		accounts := members * len(batch)
-		if slices.Contains(batch, everyone[0].ID) {
+		if slices.Contains(batch, everyone.ID) {
 			accounts = licensed
 		}
 		memberPages += pages(accounts)
@@ -507,18 +511,15 @@ func TestAccEffectiveAccess_workedSize(t *testing.T) {
 	env := acctest.New(t, emulator.Options{Population: emulator.Population{NeverActive: 2999}})
 	ctx := context.Background()
 	api := env.Admin(t)
-	everyone, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupNames: []string{"confluence-users"}})
-	if err != nil || len(everyone) != 1 {
-		t.Fatalf("confluence-users: %v %v", everyone, err)
-	}
+	everyone := confluenceUsers(t, env)
 	// ENG's table: the provider's account and the 12 teams; the seeded grants of confluence-users go.
 	table, err := accessTable(ctx, env.Confluence(t), "ENG")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range table {
-		if rest, ok := strings.CutPrefix(line, "group/"+everyone[0].ID+": "); ok {
-			env.RevokeByHand(t, "ENG", confluence.Principal{Type: "group", ID: everyone[0].ID}, strings.Split(rest, ",")...)
+		if rest, ok := strings.CutPrefix(line, "group/"+everyone.ID+": "); ok {
+			env.RevokeByHand(t, "ENG", confluence.Principal{Type: "group", ID: everyone.ID}, strings.Split(rest, ",")...)
 		}
 	}
 	accounts := env.Creds.Population.NeverActive

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/access"
-	"github.com/accessplane/terraform-provider-confluence/internal/access/cloud"
 )
 
 var _ datasource.DataSourceWithConfigure = &licenseUsageDataSource{}
@@ -113,20 +112,11 @@ func (d *licenseUsageDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || d.data == nil {
 		return
 	}
-	api, diags := d.data.Admin(ctx)
-	resp.Diagnostics.Append(diags...)
-	if d.data.settings.siteURL == "" {
-		resp.Diagnostics.Append(missingCredentials("the Confluence site", []credential{{"site_url", envSiteURL}}))
-	}
-	if resp.Diagnostics.HasError() {
+	dir, diags := d.data.siteDirectory(ctx)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	ari, err := api.SiteARI(ctx, d.data.settings.siteURL)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not find the Confluence site in the organization", err)
-		return
-	}
-	licensed, err := cloud.NewDirectory(api, ari).Licensed(ctx)
+	licensed, err := dir.Licensed(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Could not list the site's licensed accounts", err)
 		return
