@@ -50,18 +50,12 @@ var (
 		"principal_id":   types.StringType,
 		"name":           types.StringType,
 	}}
-	accessEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{
-		"space_key":    types.StringType,
-		"account_id":   types.StringType,
-		"email":        types.StringType,
-		"display_name": types.StringType,
-		"status":       types.StringType,
-		"account_type": types.StringType,
-		"product_role": types.StringType,
-		"permissions":  types.SetType{ElemType: types.StringType},
-		"roles":        types.SetType{ElemType: types.StringType},
-		"sources":      types.ListType{ElemType: accessSourceType},
-	}}
+	accessEntryType = types.ObjectType{AttrTypes: withAccountTypes(map[string]attr.Type{
+		"space_key":   types.StringType,
+		"permissions": types.SetType{ElemType: types.StringType},
+		"roles":       types.SetType{ElemType: types.StringType},
+		"sources":     types.ListType{ElemType: accessSourceType},
+	})}
 	accessClassType = types.ObjectType{AttrTypes: map[string]attr.Type{
 		"class":    types.StringType,
 		"role":     types.StringType,
@@ -89,16 +83,8 @@ func entryAttributes(what string) schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		MarkdownDescription: what,
 		Computed:            true,
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"space_key":    schema.StringAttribute{MarkdownDescription: "The space reached.", Computed: true},
-			"account_id":   schema.StringAttribute{MarkdownDescription: "Atlassian account id.", Computed: true},
-			"email":        schema.StringAttribute{MarkdownDescription: "Email address, as the organization sees it.", Computed: true},
-			"display_name": schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
-			"status": schema.StringAttribute{MarkdownDescription: "The account's status in the organization: `active`, " +
-				"`suspended`, `deactivated`, …", Computed: true},
-			"account_type": schema.StringAttribute{MarkdownDescription: "`atlassian`, `app` or `customer`.", Computed: true},
-			"product_role": schema.StringAttribute{MarkdownDescription: "The account's product access to the Confluence " +
-				"site: `admin`, `user`, `guest` or `none`.", Computed: true},
+		NestedObject: schema.NestedAttributeObject{Attributes: accountAttributes(map[string]schema.Attribute{
+			"space_key": schema.StringAttribute{MarkdownDescription: "The space reached.", Computed: true},
 			"permissions": schema.SetAttribute{MarkdownDescription: "The classic permissions it holds in the space, from " +
 				"every source and role, as `key/target`.", ElementType: types.StringType, Computed: true},
 			"roles": schema.SetAttribute{MarkdownDescription: "The names of the space roles it holds, from every source.",
@@ -113,7 +99,7 @@ func entryAttributes(what string) schema.ListNestedAttribute {
 					"name":           schema.StringAttribute{MarkdownDescription: "The group's name; null for the others.", Computed: true},
 				}},
 			},
-		}},
+		})},
 	}
 }
 
@@ -413,18 +399,12 @@ func entriesValue(entries []access.Entry) types.List {
 				"name":           nullIfEmpty(src.Name),
 			}))
 		}
-		elems = append(elems, types.ObjectValueMust(accessEntryType.AttrTypes, map[string]attr.Value{
-			"space_key":    types.StringValue(e.Space.Key),
-			"account_id":   types.StringValue(e.Account.ID),
-			"email":        nullIfEmpty(e.Account.Email),
-			"display_name": nullIfEmpty(e.Account.Name),
-			"status":       types.StringValue(e.Account.Status),
-			"account_type": nullIfEmpty(e.Account.Type),
-			"product_role": types.StringValue(e.Account.ProductRole),
-			"permissions":  stringSet(e.Permissions),
-			"roles":        stringSet(e.Roles),
-			"sources":      types.ListValueMust(accessSourceType, sources),
-		}))
+		elems = append(elems, types.ObjectValueMust(accessEntryType.AttrTypes, accountValues(e.Account, map[string]attr.Value{
+			"space_key":   types.StringValue(e.Space.Key),
+			"permissions": stringSet(e.Permissions),
+			"roles":       stringSet(e.Roles),
+			"sources":     types.ListValueMust(accessSourceType, sources),
+		})))
 	}
 	return types.ListValueMust(accessEntryType, elems)
 }

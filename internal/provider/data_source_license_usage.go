@@ -38,16 +38,10 @@ type licenseUsageModel struct {
 	AppAccounts         types.List  `tfsdk:"app_accounts"`
 }
 
-var licensedAccountType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"account_id":   types.StringType,
-	"email":        types.StringType,
-	"display_name": types.StringType,
-	"status":       types.StringType,
-	"account_type": types.StringType,
-	"product_role": types.StringType,
+var licensedAccountType = types.ObjectType{AttrTypes: withAccountTypes(map[string]attr.Type{
 	"last_active":  types.StringType,
 	"added_to_org": types.StringType,
-}}
+})}
 
 func (d *licenseUsageDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_license_usage"
@@ -57,17 +51,11 @@ func licensedAccounts(what string) schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		MarkdownDescription: what,
 		Computed:            true,
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"account_id":   schema.StringAttribute{MarkdownDescription: "Atlassian account id.", Computed: true},
-			"email":        schema.StringAttribute{MarkdownDescription: "Email address.", Computed: true},
-			"display_name": schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
-			"status":       schema.StringAttribute{MarkdownDescription: "`active`, `suspended` or `deactivated`.", Computed: true},
-			"account_type": schema.StringAttribute{MarkdownDescription: "`atlassian`, `app` or `customer`.", Computed: true},
-			"product_role": schema.StringAttribute{MarkdownDescription: "`admin`, `user` or `guest`.", Computed: true},
+		NestedObject: schema.NestedAttributeObject{Attributes: accountAttributes(map[string]schema.Attribute{
 			"last_active": schema.StringAttribute{MarkdownDescription: "Last activity on the Confluence site (RFC 3339); " +
 				"null when never active.", Computed: true},
 			"added_to_org": schema.StringAttribute{MarkdownDescription: "When the account joined the organization (RFC 3339).", Computed: true},
-		}},
+		})},
 	}
 }
 
@@ -144,16 +132,10 @@ func licensedValue(accounts []access.Account) types.List {
 	}
 	elems := make([]attr.Value, 0, len(accounts))
 	for _, a := range accounts {
-		elems = append(elems, types.ObjectValueMust(licensedAccountType.AttrTypes, map[string]attr.Value{
-			"account_id":   types.StringValue(a.ID),
-			"email":        nullIfEmpty(a.Email),
-			"display_name": nullIfEmpty(a.Name),
-			"status":       types.StringValue(a.Status),
-			"account_type": nullIfEmpty(a.Type),
-			"product_role": types.StringValue(a.ProductRole),
+		elems = append(elems, types.ObjectValueMust(licensedAccountType.AttrTypes, accountValues(a, map[string]attr.Value{
 			"last_active":  stamp(a.LastActive),
 			"added_to_org": stamp(a.AddedToOrg),
-		}))
+		})))
 	}
 	return types.ListValueMust(licensedAccountType, elems)
 }
