@@ -132,6 +132,13 @@ func policyFrom(ctx context.Context, m *accessPolicyModel) (access.Policy, diag.
 // only when the space is listed and c gives a user access there.
 func checkPolicy(ctx context.Context, p runPolicy, spaceKey string, c access.Change, adminRoles func(context.Context) (map[string]bool, error),
 	exemption types.String, attr path.Path, diags *diag.Diagnostics) {
+	checkPolicyAt(ctx, p, spaceKey, c, adminRoles, exemption, func(access.Principal) path.Path { return attr }, diags)
+}
+
+// checkPolicyAt is checkPolicy with each violation reported on the attribute at(principal) names, such as the
+// entry of an exclusive table under its label.
+func checkPolicyAt(ctx context.Context, p runPolicy, spaceKey string, c access.Change, adminRoles func(context.Context) (map[string]bool, error),
+	exemption types.String, at func(access.Principal) path.Path, diags *diag.Diagnostics) {
 	if p.Empty() {
 		return
 	}
@@ -159,10 +166,10 @@ func checkPolicy(ctx context.Context, p runPolicy, spaceKey string, c access.Cha
 		detail := fmt.Sprintf("In space %s, %s would hold %s, which the provider's access_policy forbids (%s: %s).",
 			spaceKey, v.Principal, v.Access, v.Rule, ruleMeaning[v.Rule])
 		if reason := exemption.ValueString(); reason != "" {
-			diags.AddAttributeWarning(attr, "Access policy exemption", detail+" Allowed by policy_exemption: "+reason)
+			diags.AddAttributeWarning(at(v.Principal), "Access policy exemption", detail+" Allowed by policy_exemption: "+reason)
 			continue
 		}
-		diags.AddAttributeError(attr, "Access policy forbids this access", detail+" Change the grant, or set "+
+		diags.AddAttributeError(at(v.Principal), "Access policy forbids this access", detail+" Change the grant, or set "+
 			"policy_exemption = \"<reason>\" on this resource to allow it with a warning.")
 	}
 }

@@ -51,7 +51,9 @@ resource "confluence_space_permissions_exclusive" "eng" {
 		},
 		"deny_user_principals": {
 			Config: policyConfig(env, "deny_user_principals = true", table),
-			Error:  wrapped(`(?s)Access policy forbids this access.*user/` + me + ` would hold.*deny_user_principals`),
+			// the error points at the offending entry of the table, under its label
+			Error: `(?s)Access policy forbids this access.*"confluence_space_permissions_exclusive" "eng":\s+\d+:\s+me\s+=\s+\{` +
+				wrapped(`.*user/`+me+` would hold.*deny_user_principals`),
 		},
 		"admin_principals, classic": {
 			Config: policyConfig(env, fmt.Sprintf(`admin_principals = ["user/%s"]`, me), table),

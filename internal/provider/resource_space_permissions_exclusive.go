@@ -339,7 +339,17 @@ func (r *spacePermissionsExclusiveResource) checkPolicy(ctx context.Context, pla
 		}
 		return s.AdminRoles(ctx)
 	}
-	checkPolicy(ctx, r.data.policy, plan.SpaceKey.ValueString(), want, adminRoles, plan.PolicyExemption, path.Root("grants"), diags)
+	labels := map[confluence.Principal]string{}
+	for k, g := range priorLabels(plan.Grants) {
+		labels[k.principal] = g
+	}
+	at := func(p confluence.Principal) path.Path {
+		if label, ok := labels[p]; ok {
+			return path.Root("grants").AtMapKey(label)
+		}
+		return path.Root("grants")
+	}
+	checkPolicyAt(ctx, r.data.policy, plan.SpaceKey.ValueString(), want, adminRoles, plan.PolicyExemption, at, diags)
 }
 
 // fullyKnown reports whether a value holds no unknown part (a grant whose group id is computed in this run).
