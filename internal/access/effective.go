@@ -91,13 +91,11 @@ type UnresolvedGrant struct {
 
 // Effective is who can reach one space.
 type Effective struct {
-	Entries       []Entry // active accounts with product access, by account id
-	Dormant       []Entry // accounts that hold a grant but cannot use it now (not active, or no product access)
-	Anonymous     []string
-	Classes       []ClassGrant
-	Unresolved    []UnresolvedGrant
-	Licensed      int // accounts with a role on the site, read to resolve product roles and classes
-	GrantedGroups int
+	Entries    []Entry // active accounts with product access, by account id
+	Dormant    []Entry // accounts that hold a grant but cannot use it now (not active, or no product access)
+	Anonymous  []string
+	Classes    []ClassGrant
+	Unresolved []UnresolvedGrant
 }
 
 // holding is what one principal holds in the space.
@@ -161,13 +159,11 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	}
 	slices.Sort(groups)
 	slices.Sort(users)
-	out.GrantedGroups = len(groups)
 
 	licensed, err := dir.Licensed(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out.Licensed = len(licensed)
 	role := map[string]string{}
 	for _, a := range licensed {
 		role[a.ID] = a.ProductRole
