@@ -104,8 +104,20 @@ type holding struct {
 	role  string // role id
 }
 
-// Effective builds who can reach the space from its table and the directory.
-func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error) {
+// catalogue is the site's space roles by id.
+type catalogue map[string]Role
+
+// name is the role's name, or its id when the catalogue does not know it.
+func (c catalogue) name(id string) string {
+	if r, ok := c[id]; ok && r.Name != "" {
+		return r.Name
+	}
+	return id
+}
+
+// holdings reads what each principal holds in the space (classic permissions and role), and the role catalogue
+// where the site has roles.
+func (t *Table) holdings(ctx context.Context) (map[Principal]*holding, catalogue, error) {
 	held := map[Principal]*holding{}
 	hold := func(p Principal) *holding {
 		if held[p] == nil {
@@ -115,34 +127,38 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	}
 	grants, err := t.b.Grants(ctx, t.Space)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, g := range grants {
 		h := hold(g.Principal)
 		h.perms = append(h.perms, g.Permission)
 	}
-	roles := map[string]Role{}
-	if t.Caps.Roles {
-		assignments, err := t.b.Assignments(ctx, t.Space)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range assignments {
-			hold(a.Principal).role = a.RoleID
-		}
-		catalogue, err := t.b.Roles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range catalogue {
-			roles[r.ID] = r
-		}
+	roles := catalogue{}
+	if !t.Caps.Roles {
+		return held, roles, nil
 	}
-	roleName := func(id string) string {
-		if r, ok := roles[id]; ok && r.Name != "" {
-			return r.Name
-		}
-		return id
+	assignments, err := t.b.Assignments(ctx, t.Space)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range assignments {
+		hold(a.Principal).role = a.RoleID
+	}
+	list, err := t.b.Roles(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range list {
+		roles[r.ID] = r
+	}
+	return held, roles, nil
+}
+
+// Effective builds who can reach the space from its table and the directory.
+func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error) {
+	held, roles, err := t.holdings(ctx)
+	if err != nil {
+		return nil, err
 	}
 
 	var groups, users []string
@@ -164,9 +180,9 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	if err != nil {
 		return nil, err
 	}
-	role := map[string]string{}
+	licensedByID := make(map[string]Account, len(licensed))
 	for _, a := range licensed {
-		role[a.ID] = a.ProductRole
+		licensedByID[a.ID] = a
 	}
 	// A group with members exists; only the others are looked up.
 	members, names, err := dir.Members(ctx, groups)
@@ -196,8 +212,8 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	var direct []Account
 	var unlisted []string
 	for _, id := range users {
-		if i := slices.IndexFunc(licensed, func(a Account) bool { return a.ID == id }); i >= 0 {
-			direct = append(direct, licensed[i])
+		if a, ok := licensedByID[id]; ok {
+			direct = append(direct, a)
 		} else {
 			unlisted = append(unlisted, id)
 		}
@@ -217,8 +233,8 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	reach := func(a Account, src Source, h *holding) {
 		b := byAccount[a.ID]
 		if b == nil {
-			if r, ok := role[a.ID]; ok {
-				a.ProductRole = r
+			if l, ok := licensedByID[a.ID]; ok {
+				a.ProductRole = l.ProductRole
 			} else if a.ProductRole == "" {
 				a.ProductRole = ProductNone
 			}
@@ -247,7 +263,7 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 		if p.Type != PrincipalAccessClass {
 			continue
 		}
-		c := ClassGrant{Class: p.ID, Role: roleName(h.role)}
+		c := ClassGrant{Class: p.ID, Role: roles.name(h.role)}
 		for _, a := range licensed {
 			if p.ID == ClassAllLicensedUsers || (p.ID == ClassAllProductAdmins && a.ProductRole == ProductAdmin) {
 				reach(a, Source{Principal: p}, h)
@@ -261,7 +277,7 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 	}
 	for p, h := range held {
 		if (p.Type == PrincipalGroup && !slices.Contains(existing, p.ID)) || (p.Type == PrincipalUser && !found[p.ID]) {
-			out.Unresolved = append(out.Unresolved, UnresolvedGrant{Principal: p, Permissions: sortedUnique(h.perms), Role: roleName(h.role)})
+			out.Unresolved = append(out.Unresolved, UnresolvedGrant{Principal: p, Permissions: sortedUnique(h.perms), Role: roles.name(h.role)})
 		}
 	}
 
@@ -270,7 +286,7 @@ func (t *Table) Effective(ctx context.Context, dir Directory) (*Effective, error
 		perms := slices.Clone(b.perms)
 		for _, id := range b.roleIDs {
 			perms = append(perms, roles[id].Permissions...)
-			e.Roles = append(e.Roles, roleName(id))
+			e.Roles = append(e.Roles, roles.name(id))
 		}
 		e.Permissions = sortedUnique(perms)
 		e.Roles = sortedUnique(e.Roles)
@@ -295,23 +311,9 @@ func (a Account) Counts() bool { return a.Status == AccountActive && a.ProductRo
 // Reach is what one account holds in the space, directly, through its groups and through the access classes
 // it is in; nil when it holds nothing. Anonymous access is not counted: it is the same for everyone.
 func (t *Table) Reach(ctx context.Context, p Person) (*Entry, error) {
-	grants, err := t.b.Grants(ctx, t.Space)
+	held, roles, err := t.holdings(ctx)
 	if err != nil {
 		return nil, err
-	}
-	var assignments []Assignment
-	roles := map[string]Role{}
-	if t.Caps.Roles {
-		if assignments, err = t.b.Assignments(ctx, t.Space); err != nil {
-			return nil, err
-		}
-		catalogue, err := t.b.Roles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range catalogue {
-			roles[r.ID] = r
-		}
 	}
 	source := func(pr Principal) (Source, bool) {
 		switch pr.Type {
@@ -334,28 +336,16 @@ func (t *Table) Reach(ctx context.Context, p Person) (*Entry, error) {
 	}
 	e := &Entry{Space: t.Space, Account: p.Account}
 	var perms []string
-	seen := map[Principal]bool{}
-	add := func(pr Principal) bool {
+	for pr, h := range held {
 		src, ok := source(pr)
-		if ok && !seen[pr] {
-			seen[pr] = true
-			e.Sources = append(e.Sources, src)
+		if !ok {
+			continue
 		}
-		return ok
-	}
-	for _, g := range grants {
-		if add(g.Principal) {
-			perms = append(perms, g.Permission)
-		}
-	}
-	for _, a := range assignments {
-		if add(a.Principal) {
-			perms = append(perms, roles[a.RoleID].Permissions...)
-			name := roles[a.RoleID].Name
-			if name == "" {
-				name = a.RoleID
-			}
-			e.Roles = append(e.Roles, name)
+		e.Sources = append(e.Sources, src)
+		perms = append(perms, h.perms...)
+		if h.role != "" {
+			perms = append(perms, roles[h.role].Permissions...)
+			e.Roles = append(e.Roles, roles.name(h.role))
 		}
 	}
 	if len(e.Sources) == 0 {

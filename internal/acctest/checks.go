@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -144,4 +145,26 @@ func (c checkValue) CheckState(_ context.Context, req statecheck.CheckStateReque
 	if err != nil {
 		resp.Error = fmt.Errorf("%s %s: %w", c.address, c.path, err)
 	}
+}
+
+// ExpectFieldValues checks that the list at path of the resource at address holds objects whose string attribute
+// field takes exactly the values want, in any order.
+func ExpectFieldValues(address string, path tfjsonpath.Path, field string, want ...string) statecheck.StateCheck {
+	want = slices.Sorted(slices.Values(want))
+	return CheckValue(address, path, func(v any) error {
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("not a list: %v", v)
+		}
+		var got []string
+		for _, e := range list {
+			s, _ := e.(map[string]any)[field].(string)
+			got = append(got, s)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("%s: %q, want %q", field, got, want)
+		}
+		return nil
+	})
 }

@@ -68,6 +68,13 @@ func confluenceUsers(t *testing.T, env *acctest.Env) admin.Group {
 	return found[0]
 }
 
+// union is the sorted, comma-joined union of permission lists, as entryLines writes them.
+func union(lists ...[]string) string {
+	all := slices.Concat(lists...)
+	slices.Sort(all)
+	return strings.Join(slices.Compact(all), ",")
+}
+
 func expectEntries(path string, want ...string) statecheck.StateCheck {
 	sort.Strings(want)
 	return acctest.CheckValue(effectiveAddr, tfjsonpath.New(path), func(v any) error {
@@ -132,26 +139,17 @@ func TestAccEffectiveAccess_space(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seeded string // what confluence-users and the admin hold, from the seed
-	for _, line := range table {
-		if strings.HasPrefix(line, "group/"+everyone+": ") {
-			seeded = strings.TrimPrefix(line, "group/"+everyone+": ")
+	// What confluence-users and the provider's account hold, from the seed.
+	held := func(principal string) []string {
+		for _, line := range table {
+			if rest, ok := strings.CutPrefix(line, principal+": "); ok {
+				return strings.Split(rest, ",")
+			}
 		}
+		return nil
 	}
-	adminPerms := ""
-	for _, line := range table {
-		if strings.HasPrefix(line, "user/"+env.Creds.AdminAccountID+": ") {
-			adminPerms = strings.TrimPrefix(line, "user/"+env.Creds.AdminAccountID+": ")
-		}
-	}
-	union := func(lists ...string) string {
-		var all []string
-		for _, l := range lists {
-			all = append(all, strings.Split(l, ",")...)
-		}
-		slices.Sort(all)
-		return strings.Join(slices.Compact(all), ",")
-	}
+	seeded, adminPerms := held("group/"+everyone), held("user/"+env.Creds.AdminAccountID)
+	writes := []string{"create/page", "read/space"}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -159,11 +157,11 @@ func TestAccEffectiveAccess_space(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectEntries("entries",
 					fmt.Sprintf("%s active admin [%s] [] <- group:confluence-users,user", env.Creds.Email, union(adminPerms, seeded)),
-					fmt.Sprintf("bob@example.com active user [%s] [] <- group:confluence-users,group:writers", union(seeded, "create/page,read/space")),
+					fmt.Sprintf("bob@example.com active user [%s] [] <- group:confluence-users,group:writers", union(seeded, writes)),
 				),
 				expectEntries("dormant_entries",
 					// the product access of carl's groups stands: on reactivation carl gets it all back
-					fmt.Sprintf("carl@example.com deactivated user [%s] [] <- group:confluence-users,group:writers", union(seeded, "create/page,read/space")),
+					fmt.Sprintf("carl@example.com deactivated user [%s] [] <- group:confluence-users,group:writers", union(seeded, writes)),
 					"dora@example.com active none [read/space] [] <- user",
 				),
 				statecheck.ExpectKnownValue(effectiveAddr, tfjsonpath.New("anonymous_access"), acctest.StringSet("read/space")),
@@ -200,21 +198,13 @@ func TestAccEffectiveAccess_roles(t *testing.T) {
 	for _, r := range catalogue {
 		perms[r.Name] = r.Permissions
 	}
-	union := func(names ...string) string {
-		var all []string
-		for _, n := range names {
-			all = append(all, perms[n]...)
-		}
-		slices.Sort(all)
-		return strings.Join(slices.Compact(all), ",")
-	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.Config(`data "confluence_effective_access" "this" { space_key = "DOCS" }`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectEntries("entries", fmt.Sprintf("%s active admin [%s] [Admin,Viewer] <- access_class,group:confluence-users,user",
-					env.Creds.Email, union("Admin", "Viewer"))),
+					env.Creds.Email, union(perms["Admin"], perms["Viewer"]))),
 				expectEntries("dormant_entries"),
 				statecheck.ExpectKnownValue(effectiveAddr, tfjsonpath.New("access_classes"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -322,17 +312,7 @@ func TestAccEffectiveAccess_account(t *testing.T) {
 	env := acctest.New(t, emulator.Options{})
 	users, _ := offboardingSite(t, env)
 	spacesOf := func(path string, want ...string) statecheck.StateCheck {
-		return acctest.CheckValue(effectiveAddr, tfjsonpath.New(path), func(v any) error {
-			var got []string
-			for _, e := range v.([]any) {
-				got = append(got, e.(map[string]any)["space_key"].(string))
-			}
-			slices.Sort(got)
-			if !slices.Equal(got, want) {
-				return fmt.Errorf("spaces %q, want %q", got, want)
-			}
-			return nil
-		})
+		return acctest.ExpectFieldValues(effectiveAddr, tfjsonpath.New(path), "space_key", want...)
 	}
 	config := func(email, extra string) string {
 		return env.Config(fmt.Sprintf("data \"confluence_effective_access\" \"this\" {\n  account_id = %q\n  %s\n}\n", users[email], extra))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -18,19 +17,9 @@ import (
 
 const licenseAddr = "data.confluence_license_usage.this"
 
-// emails lists the emails of a list of accounts in the state.
+// emails checks the emails of a list of accounts in the state.
 func emails(path string, want ...string) statecheck.StateCheck {
-	return acctest.CheckValue(licenseAddr, tfjsonpath.New(path), func(v any) error {
-		var got []string
-		for _, a := range v.([]any) {
-			got = append(got, a.(map[string]any)["email"].(string))
-		}
-		slices.Sort(got)
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("%q, want %q", got, want)
-		}
-		return nil
-	})
+	return acctest.ExpectFieldValues(licenseAddr, tfjsonpath.New(path), "email", want...)
 }
 
 // The site's licensed accounts, sorted: a deactivated member of confluence-users is listed apart, accounts

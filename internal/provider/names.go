@@ -18,9 +18,6 @@ import (
 // ids a request). Without the Organizations API, or when a lookup fails, the ids stand: a name is a courtesy
 // and never fails a plan.
 
-// searchBatch is how many ids one Organizations API search takes (reference §2.4, §2.7).
-const searchBatch = 10
-
 // principalNames names principals for plan warnings: "group eng-writers", "user Jane Doe <jane@example.com>",
 // "anonymous", "access class authenticated-users"; a principal it cannot name keeps its type/id.
 func (d *providerData) principalNames(ctx context.Context, principals []confluence.Principal) map[confluence.Principal]string {
@@ -47,7 +44,7 @@ func (d *providerData) principalNames(ctx context.Context, principals []confluen
 	if diags.HasError() {
 		return out
 	}
-	for batch := range slices.Chunk(groups, searchBatch) {
+	for batch := range slices.Chunk(groups, admin.MaxSearchIDs) {
 		found, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupIDs: batch})
 		if err != nil {
 			break
@@ -56,7 +53,7 @@ func (d *providerData) principalNames(ctx context.Context, principals []confluen
 			out[confluence.Principal{Type: confluence.PrincipalGroup, ID: g.ID}] = "group " + g.Name
 		}
 	}
-	for batch := range slices.Chunk(users, searchBatch) {
+	for batch := range slices.Chunk(users, admin.MaxSearchIDs) {
 		found, err := api.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: batch})
 		if err != nil {
 			break

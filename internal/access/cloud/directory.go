@@ -9,9 +9,6 @@ import (
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 )
 
-// searchBatch is how many ids one Organizations API search filter takes (reference §2.4, §2.7).
-const searchBatch = 10
-
 // Directory is access.Directory over Cloud's Organizations API, for one Confluence site (its ARI).
 type Directory struct {
 	c       *admin.Client
@@ -44,7 +41,7 @@ func lastActive(u admin.User, siteARI string) time.Time {
 
 func (d Directory) Groups(ctx context.Context, ids []string) (map[string]string, error) {
 	out := map[string]string{}
-	for batch := range slices.Chunk(ids, searchBatch) {
+	for batch := range slices.Chunk(ids, admin.MaxSearchIDs) {
 		found, err := d.c.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupIDs: batch})
 		if err != nil {
 			return nil, err
@@ -60,7 +57,7 @@ func (d Directory) Groups(ctx context.Context, ids []string) (map[string]string,
 // their names).
 func (d Directory) Members(ctx context.Context, ids []string) (map[string][]access.Account, map[string]string, error) {
 	members, names := map[string][]access.Account{}, map[string]string{}
-	for batch := range slices.Chunk(ids, searchBatch) {
+	for batch := range slices.Chunk(ids, admin.MaxSearchIDs) {
 		found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{GroupIDs: batch, Expand: []string{admin.ExpandUserGroups}})
 		if err != nil {
 			return nil, nil, err
@@ -79,7 +76,7 @@ func (d Directory) Members(ctx context.Context, ids []string) (map[string][]acce
 
 func (d Directory) Accounts(ctx context.Context, ids []string) ([]access.Account, error) {
 	var out []access.Account
-	for batch := range slices.Chunk(ids, searchBatch) {
+	for batch := range slices.Chunk(ids, admin.MaxSearchIDs) {
 		found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: batch})
 		if err != nil {
 			return nil, err

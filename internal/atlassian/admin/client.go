@@ -15,6 +15,9 @@ import (
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/transport"
 )
 
+// MaxSearchIDs is how many groupIds or accountIds one user or group search takes (reference §2.4, §2.7).
+const MaxSearchIDs = 10
+
 // AllDirectories in place of a directory id widens a read or search to every directory the key can manage.
 // It is documented for reads only (reference §2.3): every write takes a real directory id, which this
 // client finds itself from the group it writes to.
@@ -28,7 +31,6 @@ const (
 	pageLimit    = 100 // the v2 maximum for limit on groups, users and role assignments
 	maxPages     = 100000
 	maxNames     = 100 // groupNames and emails per search
-	maxIDs       = 10  // groupIds and accountIds per search
 	maxResources = 20  // resourceIds per role-assignment query
 )
 
