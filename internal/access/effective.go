@@ -116,7 +116,7 @@ func (c catalogue) name(id string) string {
 }
 
 // holdings reads what each principal holds in the space (classic permissions and role), and the role catalogue
-// where the site has roles.
+// where someone holds a role.
 func (t *Table) holdings(ctx context.Context) (map[Principal]*holding, catalogue, error) {
 	held := map[Principal]*holding{}
 	hold := func(p Principal) *holding {
@@ -143,6 +143,9 @@ func (t *Table) holdings(ctx context.Context) (map[Principal]*holding, catalogue
 	}
 	for _, a := range assignments {
 		hold(a.Principal).role = a.RoleID
+	}
+	if len(assignments) == 0 { // the catalogue only names the roles held
+		return held, roles, nil
 	}
 	list, err := t.b.Roles(ctx)
 	if err != nil {

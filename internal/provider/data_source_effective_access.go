@@ -115,8 +115,10 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 			"With `space_key` it lists everyone who reaches one space; with `account_id`, every space one account reaches " +
 			"(or those of `space_keys`). Cost, in requests: by space, the space's listings, one member search per ten " +
 			"granted groups and page, one search per product role and page of the site's licensed accounts, and one " +
-			"search per ten accounts granted directly that hold no product access; by account, four searches for the account and its product role, then " +
-			"one table read per space (shared with the space resources in the same run).\n\n" +
+			"search per ten accounts granted directly that hold no product access; by account, one search per product role " +
+			"tried, strongest first, until one finds the account (two for a user: Atlassian's search results carry no " +
+			"role), then one table read per space (shared with the space resources in the same run). The role catalogue " +
+			"is read only when someone holds a role.\n\n" +
 			"~> Page restrictions are below this data source's level: an entry may reach the space yet not a restricted page.",
 		Attributes: map[string]schema.Attribute{
 			"space_key": schema.StringAttribute{

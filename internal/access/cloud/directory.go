@@ -124,25 +124,36 @@ func (d Directory) Licensed(ctx context.Context) ([]access.Account, error) {
 	return out, nil
 }
 
-// Person is one search for the account and its groups, and one per product role for its access to the site.
+// Person is the account, its groups and its product role on the site. The search results carry no role, so each
+// role is a search filtered on it, strongest first and expanding the groups, and the first that finds the account
+// ends the lookup: an administrator costs one search, a user two, a guest three, and an account without product
+// access four (the last, unfiltered, tells whether it exists).
 func (d Directory) Person(ctx context.Context, id string) (access.Person, bool, error) {
-	found, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: []string{id}, Expand: []string{admin.ExpandUserGroups}})
-	if err != nil || len(found) == 0 {
-		return access.Person{}, false, err
-	}
-	p := access.Person{Account: account(found[0]), Groups: map[string]string{}}
-	for _, g := range found[0].Groups {
-		p.Groups[g.ID] = g.Name
-	}
-	p.ProductRole = access.ProductNone
-	for _, r := range productRoles { // weakest first: the last role found is the strongest
-		held, err := d.c.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: []string{id}, ResourceIDs: []string{d.siteARI}, RoleIDs: []string{r.role}})
-		if err != nil {
+	search := admin.UserSearch{AccountIDs: []string{id}, Expand: []string{admin.ExpandUserGroups}}
+	role := access.ProductNone
+	var found []admin.User
+	for _, r := range slices.Backward(productRoles) {
+		held := search
+		held.ResourceIDs, held.RoleIDs = []string{d.siteARI}, []string{r.role}
+		var err error
+		if found, err = d.c.SearchUsers(ctx, admin.AllDirectories, held); err != nil {
 			return access.Person{}, false, err
 		}
-		if len(held) > 0 {
-			p.ProductRole = r.product
+		if len(found) > 0 {
+			role = r.product
+			break
 		}
+	}
+	if len(found) == 0 {
+		var err error
+		if found, err = d.c.SearchUsers(ctx, admin.AllDirectories, search); err != nil || len(found) == 0 {
+			return access.Person{}, false, err
+		}
+	}
+	p := access.Person{Account: account(found[0]), Groups: map[string]string{}}
+	p.ProductRole = role
+	for _, g := range found[0].Groups {
+		p.Groups[g.ID] = g.Name
 	}
 	return p, true, nil
 }
