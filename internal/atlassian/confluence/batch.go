@@ -46,6 +46,13 @@ func (l *batchLoader[V]) setWindow(d time.Duration) {
 	l.mu.Unlock()
 }
 
+// remember keeps a value found another way (a listing) for the run's later lookups.
+func (l *batchLoader[V]) remember(key string, v V) {
+	l.mu.Lock()
+	l.known[key] = v
+	l.mu.Unlock()
+}
+
 // lookup returns the values of the keys that were found.
 func (l *batchLoader[V]) lookup(ctx context.Context, keys []string) (map[string]V, error) {
 	l.mu.Lock()

@@ -11,6 +11,8 @@ package confluence
 import (
 	"context"
 	"fmt"
+	"iter"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -89,33 +91,57 @@ type page[T any] struct {
 	Links   links `json:"_links"`
 }
 
-// listAll follows v2 cursor pagination. The next link is relative to the site root, which is not the base
-// URL on api.atlassian.com/ex/confluence/<cloudId> sites, so only its cursor is carried over to the same path.
+// listAll reads every page of a v2 listing.
 func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
 	var all []T
-	q.Set("limit", strconv.Itoa(maxPage))
-	seen := map[string]bool{}
-	for range maxCursors {
-		var p page[T]
-		if err := c.api.Do(ctx, http.MethodGet, path, q, nil, &p); err != nil {
+	for item, err := range list[T](ctx, c, path, q) {
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, p.Results...)
-		if p.Links.Next == "" {
-			return all, nil
-		}
-		next, err := url.Parse(p.Links.Next)
-		if err != nil {
-			return nil, fmt.Errorf("confluence: unreadable next link %q from %s: %w", p.Links.Next, path, err)
-		}
-		cursor := next.Query().Get("cursor")
-		if cursor == "" || seen[cursor] {
-			return nil, fmt.Errorf("confluence: pagination of %s did not advance (next link %q)", path, p.Links.Next)
-		}
-		seen[cursor] = true
-		q.Set("cursor", cursor)
+		all = append(all, item)
 	}
-	return nil, fmt.Errorf("confluence: listing %s did not end after %d pages", path, maxCursors)
+	return all, nil
+}
+
+// list yields a v2 listing's items, one page a request as the caller goes on. The next link is relative to the
+// site root, which is not the base URL on api.atlassian.com/ex/confluence/<cloudId> sites, so only its cursor
+// is carried over to the same path. A caller that stops early saves the pages it did not need; an error is the
+// last pair.
+func list[T any](ctx context.Context, c *Client, path string, q url.Values) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		q := maps.Clone(q)
+		q.Set("limit", strconv.Itoa(maxPage))
+		seen := map[string]bool{}
+		for range maxCursors {
+			var p page[T]
+			if err := c.api.Do(ctx, http.MethodGet, path, q, nil, &p); err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range p.Results {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			if p.Links.Next == "" {
+				return
+			}
+			next, err := url.Parse(p.Links.Next)
+			if err != nil {
+				yield(zero, fmt.Errorf("confluence: unreadable next link %q from %s: %w", p.Links.Next, path, err))
+				return
+			}
+			cursor := next.Query().Get("cursor")
+			if cursor == "" || seen[cursor] {
+				yield(zero, fmt.Errorf("confluence: pagination of %s did not advance (next link %q)", path, p.Links.Next))
+				return
+			}
+			seen[cursor] = true
+			q.Set("cursor", cursor)
+		}
+		yield(zero, fmt.Errorf("confluence: listing %s did not end after %d pages", path, maxCursors))
+	}
 }
 
 // notFound builds the typed 404 of something the API answered without (an absent key, say).

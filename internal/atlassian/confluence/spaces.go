@@ -2,7 +2,9 @@ package confluence
 
 import (
 	"context"
+	"iter"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -53,4 +55,48 @@ func (c *Client) SpaceByKey(ctx context.Context, key string) (*Space, error) {
 // Spaces lists every space the credential can view, following the cursor.
 func (c *Client) Spaces(ctx context.Context) ([]Space, error) {
 	return listAll[Space](ctx, c, v2+"/spaces", url.Values{})
+}
+
+// SpaceFilter narrows a listing of spaces; the zero value is every space the credential can view.
+type SpaceFilter struct {
+	Keys   []string // at most 250 (the API's limit); more are listed in further requests
+	Type   string   // global, personal, collaboration or knowledge_base
+	Status string   // current or archived
+}
+
+// SpaceFilterTypes and SpaceFilterStatuses are the values GET /spaces filters on (the v2 document's enums).
+var (
+	SpaceFilterTypes    = []string{"global", "personal", "collaboration", "knowledge_base"}
+	SpaceFilterStatuses = []string{"current", "archived"}
+)
+
+// ListSpaces yields the spaces that match f, 250 a request, sorted by key within each request of keys. Found
+// spaces also answer later key lookups of this client.
+func (c *Client) ListSpaces(ctx context.Context, f SpaceFilter) iter.Seq2[Space, error] {
+	return func(yield func(Space, error) bool) {
+		q := url.Values{"sort": {"key"}}
+		if f.Type != "" {
+			q.Set("type", f.Type)
+		}
+		if f.Status != "" {
+			q.Set("status", f.Status)
+		}
+		batches := [][]string{nil}
+		if len(f.Keys) > 0 {
+			batches = slices.Collect(slices.Chunk(f.Keys, maxPage))
+		}
+		for _, keys := range batches {
+			if keys != nil {
+				q.Set("keys", strings.Join(keys, ","))
+			}
+			for s, err := range list[Space](ctx, c, v2+"/spaces", q) {
+				if err == nil {
+					c.spaces.remember(s.Key, &s)
+				}
+				if !yield(s, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
 }
