@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,8 +28,9 @@ import (
 const RegistryAddress = "registry.terraform.io/accessplane/confluence"
 
 var (
-	_ provider.Provider              = &confluenceProvider{}
-	_ provider.ProviderWithFunctions = &confluenceProvider{}
+	_ provider.Provider                  = &confluenceProvider{}
+	_ provider.ProviderWithFunctions     = &confluenceProvider{}
+	_ provider.ProviderWithListResources = &confluenceProvider{}
 )
 
 type confluenceProvider struct {
@@ -192,6 +194,7 @@ func (p *confluenceProvider) Configure(ctx context.Context, req provider.Configu
 	data.policy = runPolicy{Policy: policy, guests: data.guestAccounts}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *confluenceProvider) Resources(context.Context) []func() resource.Resource {
@@ -221,6 +224,18 @@ func (p *confluenceProvider) DataSources(context.Context) []func() datasource.Da
 		NewSpaceRolesDataSource,
 		NewEffectiveAccessDataSource,
 		NewLicenseUsageDataSource,
+	}
+}
+
+// ListResources find what exists for terraform query (Terraform 1.14 and later), one per resource type that
+// adoption starts from.
+func (p *confluenceProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewSCIMUserList,
+		NewSCIMGroupList,
+		NewGroupList,
+		NewSpacePermissionsExclusiveList,
+		NewSpaceRoleAssignmentList,
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &groupResource{}
 	_ resource.ResourceWithImportState = &groupResource{}
+	_ resource.ResourceWithIdentity    = &groupResource{}
 	_ resource.ResourceWithModifyPlan  = &groupResource{}
 )
 
@@ -60,6 +61,10 @@ func checkOrgGroupName(name string) error {
 
 func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group"
+}
+
+func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = groupID.identitySchema()
 }
 
 func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -203,6 +208,7 @@ func orgGroupIsSynced(g *admin.Group) bool {
 }
 
 func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer groupID.identifyCreate(ctx, resp)
 	var plan groupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.Admin(ctx)
@@ -260,6 +266,7 @@ func orgGroupState(prior groupModel, g *admin.Group) groupModel {
 }
 
 func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer groupID.identifyRead(ctx, req, resp)
 	var state groupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.Admin(ctx)
@@ -295,6 +302,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 // Update is called with no change to the group: every configurable attribute replaces it. It fills a
 // directory_id the plan could not know (a state from before the attribute, planned without a refresh).
 func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer groupID.identifyUpdate(ctx, resp)
 	var plan groupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -352,11 +360,17 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" || strings.ContainsAny(req.ID, "/ \t\n") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected the Atlassian group id, such as 0d5bd2b5-7c1f-4b8e-9a1f-3c8f6a2e9b10 (shown by the "+
-				"confluence_group data source, or in admin.atlassian.com → Directory → Groups); got %q.", req.ID))
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	groupID.importState(ctx, req, resp)
+}
+
+// groupID names a group by its Atlassian group id.
+var groupID = idSpec{
+	parts: []idPart{{attr: "id", desc: "Atlassian id of the group."}},
+	parse: func(id string) ([]string, error) {
+		if strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/ \t\n") {
+			return nil, fmt.Errorf("Expected the Atlassian group id, such as 0d5bd2b5-7c1f-4b8e-9a1f-3c8f6a2e9b10 (shown by the "+
+				"confluence_group data source, or in admin.atlassian.com → Directory → Groups); got %q.", id)
+		}
+		return []string{id}, nil
+	},
 }

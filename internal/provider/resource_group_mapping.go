@@ -33,6 +33,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &groupMappingResource{}
 	_ resource.ResourceWithImportState = &groupMappingResource{}
+	_ resource.ResourceWithIdentity    = &groupMappingResource{}
 	_ resource.ResourceWithModifyPlan  = &groupMappingResource{}
 )
 
@@ -65,6 +66,10 @@ func (m *groupMappingModel) mirrored() bool { return !m.TargetGroupID.IsNull() }
 
 func (r *groupMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_group_mapping"
+}
+
+func (r *groupMappingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = groupMappingID.identitySchema()
 }
 
 func (r *groupMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -362,6 +367,7 @@ func mappingID(scimGroupID, targetGroupID string) string {
 }
 
 func (r *groupMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer groupMappingID.identifyCreate(ctx, resp)
 	var plan groupMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	c, diags := r.clients(ctx)
@@ -509,6 +515,7 @@ func (r *groupMappingResource) apply(ctx context.Context, c *mappingClients, gro
 }
 
 func (r *groupMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer groupMappingID.identifyRead(ctx, req, resp)
 	var state groupMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	c, diags := r.clients(ctx)
@@ -573,6 +580,7 @@ func (r *groupMappingResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *groupMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer groupMappingID.identifyUpdate(ctx, resp)
 	var plan, state groupMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -630,15 +638,22 @@ func (r *groupMappingResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *groupMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
-	if len(parts) > 2 || slices.Contains(parts, "") {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf(
-			"Expected <scim_group_id> for a same-name mapping or <scim_group_id>/<target_group_id> for a mirrored one; got %q.", req.ID))
-		return
+	if values, ok := groupMappingID.importState(ctx, req, resp); ok {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), groupMappingID.join(values))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("scim_group_id"), parts[0])...)
-	if len(parts) == 2 {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("target_group_id"), parts[1])...)
-	}
+}
+
+// groupMappingID names a mapping by its SCIM group, and the target group of a mirrored one.
+var groupMappingID = idSpec{
+	parts: []idPart{
+		{attr: "scim_group_id", desc: "SCIM id of the identity provider's group."},
+		{attr: "target_group_id", desc: "Atlassian id of the target group of a mirrored mapping; absent for a same-name mapping.", optional: true},
+	},
+	parse: func(id string) ([]string, error) {
+		parts := strings.Split(id, "/")
+		if len(parts) > 2 || slices.Contains(parts, "") {
+			return nil, fmt.Errorf("Expected <scim_group_id> for a same-name mapping or <scim_group_id>/<target_group_id> for a mirrored one; got %q.", id)
+		}
+		return append(parts, "")[:2], nil
+	},
 }

@@ -22,6 +22,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &scimGroupResource{}
 	_ resource.ResourceWithImportState = &scimGroupResource{}
+	_ resource.ResourceWithIdentity    = &scimGroupResource{}
 	_ resource.ResourceWithModifyPlan  = &scimGroupResource{}
 )
 
@@ -60,6 +61,10 @@ func checkNotBuiltInGroup(name string) error {
 
 func (r *scimGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_group"
+}
+
+func (r *scimGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimGroupID.identitySchema()
 }
 
 func (r *scimGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -146,6 +151,7 @@ func alreadyExistsDetail(kind, name, resourceType, id string) string {
 }
 
 func (r *scimGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupID.identifyCreate(ctx, resp)
 	var plan scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.SCIM(ctx)
@@ -192,6 +198,7 @@ func groupState(prior scimGroupModel, g *scim.Group) scimGroupModel {
 }
 
 func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupID.identifyRead(ctx, req, resp)
 	var state scimGroupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.SCIM(ctx)
@@ -215,6 +222,7 @@ func (r *scimGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *scimGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupID.identifyUpdate(ctx, resp)
 	var plan, state scimGroupModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -252,10 +260,16 @@ func (r *scimGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 func (r *scimGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" || strings.Contains(req.ID, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", req.ID))
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	scimGroupID.importState(ctx, req, resp)
+}
+
+// scimGroupID names a SCIM group by its SCIM id.
+var scimGroupID = idSpec{
+	parts: []idPart{{attr: "id", desc: "SCIM id of the group."}},
+	parse: func(id string) ([]string, error) {
+		if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
+			return nil, fmt.Errorf("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", id)
+		}
+		return []string{id}, nil
+	},
 }

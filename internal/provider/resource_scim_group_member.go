@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &scimGroupMemberResource{}
 	_ resource.ResourceWithImportState = &scimGroupMemberResource{}
+	_ resource.ResourceWithIdentity    = &scimGroupMemberResource{}
 	_ resource.ResourceWithModifyPlan  = &scimGroupMemberResource{}
 )
 
@@ -59,6 +60,10 @@ func scimMemberID(groupID, userID string) string { return groupID + "/" + userID
 
 func (r *scimGroupMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_group_member"
+}
+
+func (r *scimGroupMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimGroupMemberID.identitySchema()
 }
 
 func (r *scimGroupMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -129,6 +134,7 @@ func (r *scimGroupMemberResource) ModifyPlan(ctx context.Context, req resource.M
 }
 
 func (r *scimGroupMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupMemberID.identifyCreate(ctx, resp)
 	var plan scimGroupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.SCIM(ctx)
@@ -192,6 +198,7 @@ func explainSCIMAddMembersError(ctx context.Context, client *scim.Client, diags 
 }
 
 func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupMemberID.identifyRead(ctx, req, resp)
 	var state scimGroupMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.SCIM(ctx)
@@ -232,6 +239,7 @@ func (r *scimGroupMemberResource) Read(ctx context.Context, req resource.ReadReq
 
 // Update is never called with a change (both ids replace the resource); it keeps the planned values.
 func (r *scimGroupMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupMemberID.identifyUpdate(ctx, resp)
 	var plan scimGroupMemberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -256,14 +264,20 @@ func (r *scimGroupMemberResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *scimGroupMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
-	if len(parts) != 2 || checkSCIMID(parts[0]) != nil || checkSCIMID(parts[1]) != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected group_id/user_id, the SCIM ids of the group and the user separated by \"/\", such as "+
-				"50202593-bc47-45df-8fa0-3f63343aa3c1/c6993c94-dbda-40f1-b6f0-18c855522ade; got %q.", req.ID))
-		return
+	if values, ok := scimGroupMemberID.importState(ctx, req, resp); ok {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), scimGroupMemberID.join(values))...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), parts[1])...)
+}
+
+// scimGroupMemberID names a membership by the SCIM ids of its group and user.
+var scimGroupMemberID = idSpec{
+	parts: []idPart{{attr: "group_id", desc: "SCIM id of the group."}, {attr: "user_id", desc: "SCIM id of the user."}},
+	parse: func(id string) ([]string, error) {
+		parts := strings.Split(id, "/")
+		if len(parts) != 2 || checkSCIMID(parts[0]) != nil || checkSCIMID(parts[1]) != nil {
+			return nil, fmt.Errorf("Expected group_id/user_id, the SCIM ids of the group and the user separated by \"/\", such as "+
+				"50202593-bc47-45df-8fa0-3f63343aa3c1/c6993c94-dbda-40f1-b6f0-18c855522ade; got %q.", id)
+		}
+		return parts, nil
+	},
 }

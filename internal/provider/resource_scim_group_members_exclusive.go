@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &scimGroupMembersExclusiveResource{}
 	_ resource.ResourceWithImportState = &scimGroupMembersExclusiveResource{}
+	_ resource.ResourceWithIdentity    = &scimGroupMembersExclusiveResource{}
 	_ resource.ResourceWithModifyPlan  = &scimGroupMembersExclusiveResource{}
 )
 
@@ -42,6 +43,10 @@ type scimGroupMembersExclusiveModel struct {
 
 func (r *scimGroupMembersExclusiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_group_members_exclusive"
+}
+
+func (r *scimGroupMembersExclusiveResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimGroupMembersExclusiveID.identitySchema()
 }
 
 func (r *scimGroupMembersExclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -145,6 +150,7 @@ func (r *scimGroupMembersExclusiveResource) warnChanges(ctx context.Context, req
 }
 
 func (r *scimGroupMembersExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimGroupMembersExclusiveID.identifyCreate(ctx, resp)
 	var plan scimGroupMembersExclusiveModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -156,6 +162,7 @@ func (r *scimGroupMembersExclusiveResource) Create(ctx context.Context, req reso
 }
 
 func (r *scimGroupMembersExclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimGroupMembersExclusiveID.identifyUpdate(ctx, resp)
 	var plan scimGroupMembersExclusiveModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -224,6 +231,7 @@ func scimMembersModel(groupID string, members []string) scimGroupMembersExclusiv
 }
 
 func (r *scimGroupMembersExclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimGroupMembersExclusiveID.identifyRead(ctx, req, resp)
 	var state scimGroupMembersExclusiveModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.SCIM(ctx)
@@ -257,10 +265,16 @@ func (r *scimGroupMembersExclusiveResource) Delete(ctx context.Context, req reso
 // ImportState takes the group id; Read then fills user_ids with the group's current members, so the next plan
 // shows exactly which members the configuration would remove or add.
 func (r *scimGroupMembersExclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := checkSCIMID(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", req.ID))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), req.ID)...)
+	scimGroupMembersExclusiveID.importState(ctx, req, resp)
+}
+
+// scimGroupMembersExclusiveID names a group's member list by the group's SCIM id.
+var scimGroupMembersExclusiveID = idSpec{
+	parts: []idPart{{attr: "group_id", desc: "SCIM id of the group."}},
+	parse: func(id string) ([]string, error) {
+		if err := checkSCIMID(id); err != nil {
+			return nil, fmt.Errorf("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", id)
+		}
+		return []string{id}, nil
+	},
 }

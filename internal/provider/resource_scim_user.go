@@ -28,6 +28,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &scimUserResource{}
 	_ resource.ResourceWithImportState = &scimUserResource{}
+	_ resource.ResourceWithIdentity    = &scimUserResource{}
 	_ resource.ResourceWithModifyPlan  = &scimUserResource{}
 )
 
@@ -143,6 +144,10 @@ func checkLanguageTag(v string) error {
 
 func (r *scimUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scim_user"
+}
+
+func (r *scimUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = scimUserID.identitySchema()
 }
 
 const scimUserUnmanagedNote = " When unset, the provider does not manage it: whatever the directory holds (set by the identity " +
@@ -354,6 +359,7 @@ func findSCIMUserByName(ctx context.Context, client *scim.Client, name string) (
 }
 
 func (r *scimUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer scimUserID.identifyCreate(ctx, resp)
 	var plan scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.SCIM(ctx)
@@ -453,6 +459,7 @@ func scimUserState(prior scimUserModel, u *scim.User) scimUserModel {
 }
 
 func (r *scimUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer scimUserID.identifyRead(ctx, req, resp)
 	var state scimUserModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.SCIM(ctx)
@@ -566,6 +573,7 @@ func scimUserPatch(plan, state scimUserModel, current func() (*scim.User, error)
 }
 
 func (r *scimUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer scimUserID.identifyUpdate(ctx, resp)
 	var plan, state scimUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -685,15 +693,20 @@ func (r *scimUserResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *scimUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/ \t\n@") {
-		hint := ""
-		if strings.Contains(id, "@") {
-			hint = " It looks like a user name or email; look the SCIM id up with the confluence_scim_user data source (user_name = …)."
+	scimUserID.importState(ctx, req, resp)
+}
+
+// scimUserID names a SCIM user by its SCIM id.
+var scimUserID = idSpec{
+	parts: []idPart{{attr: "id", desc: "SCIM id of the user."}},
+	parse: func(id string) ([]string, error) {
+		if strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/ \t\n@") {
+			hint := ""
+			if strings.Contains(id, "@") {
+				hint = " It looks like a user name or email; look the SCIM id up with the confluence_scim_user data source (user_name = …)."
+			}
+			return nil, fmt.Errorf("Expected the SCIM id of the user, such as 247b915a-9d6c-4cd5-b5a5-071b1b3abc2e; got %q.%s", id, hint)
 		}
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected the SCIM id of the user, such as 247b915a-9d6c-4cd5-b5a5-071b1b3abc2e; got %q.%s", id, hint))
-		return
-	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return []string{id}, nil
+	},
 }

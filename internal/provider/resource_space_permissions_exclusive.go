@@ -30,6 +30,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = &spacePermissionsExclusiveResource{}
 	_ resource.ResourceWithImportState    = &spacePermissionsExclusiveResource{}
+	_ resource.ResourceWithIdentity       = &spacePermissionsExclusiveResource{}
 	_ resource.ResourceWithModifyPlan     = &spacePermissionsExclusiveResource{}
 	_ resource.ResourceWithValidateConfig = &spacePermissionsExclusiveResource{}
 	_ resource.ResourceWithUpgradeState   = &spacePermissionsExclusiveResource{}
@@ -71,6 +72,10 @@ var grantPrincipalTypes = []string{confluence.PrincipalGroup, confluence.Princip
 
 func (r *spacePermissionsExclusiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_space_permissions_exclusive"
+}
+
+func (r *spacePermissionsExclusiveResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = spacePermissionsExclusiveID.identitySchema()
 }
 
 func (r *spacePermissionsExclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -376,6 +381,20 @@ func fullyKnown(v attr.Value) bool {
 	return true
 }
 
+// exclusiveState is the state of space s's table, from its listings: the grants labelled as in prior, whose
+// settings it keeps. Read, apply and the list resource build the state here.
+func exclusiveState(ctx context.Context, s *spaceAccess, prior spacePermissionsExclusiveModel) (spacePermissionsExclusiveModel, error) {
+	grants, err := readGrants(ctx, s, prior.Grants)
+	if err != nil {
+		return prior, err
+	}
+	prior.ID = types.StringValue(s.Space.Key)
+	prior.SpaceKey = types.StringValue(s.Space.Key)
+	prior.SpaceID = types.StringValue(s.Space.ID)
+	prior.Grants = grants
+	return prior, nil
+}
+
 // readGrants builds the space's access table as labelled grants: classic permissions per principal and role
 // assignments. The labels come from prior (the state, or the plan being applied) by principal; see labelGrants.
 func readGrants(ctx context.Context, s *spaceAccess, prior types.Map) (types.Map, error) {
@@ -406,6 +425,7 @@ func readGrants(ctx context.Context, s *spaceAccess, prior types.Map) (types.Map
 }
 
 func (r *spacePermissionsExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer spacePermissionsExclusiveID.identifyCreate(ctx, resp)
 	var plan spacePermissionsExclusiveModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -417,6 +437,7 @@ func (r *spacePermissionsExclusiveResource) Create(ctx context.Context, req reso
 }
 
 func (r *spacePermissionsExclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer spacePermissionsExclusiveID.identifyUpdate(ctx, resp)
 	var plan spacePermissionsExclusiveModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -453,15 +474,12 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 	// Read back even when interrupted, so that what was applied is in the state.
 	rctx, cancel := transport.Detached(ctx)
 	defer cancel()
-	grants, readErr := readGrants(rctx, s, plan.Grants)
+	after, readErr := exclusiveState(rctx, s, *plan)
 	if readErr != nil {
 		addAPIError(diags, "Could not read the space's access table back", errors.Join(err, readErr))
 		return
 	}
-	plan.ID = types.StringValue(s.Space.Key)
-	plan.SpaceID = types.StringValue(s.Space.ID)
-	plan.Grants = grants
-	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(state.Set(ctx, after)...)
 	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Some access changes in space %s failed", s.Space.Key), fmt.Errorf(
 			"%w\n\nThe state records what was applied; run apply again to finish", err))
@@ -469,6 +487,7 @@ func (r *spacePermissionsExclusiveResource) apply(ctx context.Context, plan *spa
 }
 
 func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer spacePermissionsExclusiveID.identifyRead(ctx, req, resp)
 	var state spacePermissionsExclusiveModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -491,7 +510,7 @@ func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resour
 	if diags.HasError() {
 		return
 	}
-	grants, err := readGrants(ctx, s, state.Grants)
+	state, err := exclusiveState(ctx, s, state)
 	if transport.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Space no longer visible",
 			fmt.Sprintf("The Confluence account can no longer read the permissions of space %s (it may have lost its own access), so "+
@@ -503,9 +522,6 @@ func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resour
 		addAPIError(&resp.Diagnostics, "Could not read the space's access table", err)
 		return
 	}
-	state.ID = types.StringValue(s.Space.Key)
-	state.SpaceID = types.StringValue(s.Space.ID)
-	state.Grants = grants
 	if state.AllowSelfLockout.IsNull() {
 		state.AllowSelfLockout = types.BoolValue(false)
 	}
@@ -517,11 +533,19 @@ func (r *spacePermissionsExclusiveResource) Delete(context.Context, resource.Del
 }
 
 func (r *spacePermissionsExclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !spaceKeyPattern.MatchString(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected a space key, such as ENG; got %q.", req.ID))
-		return
+	if values, ok := spacePermissionsExclusiveID.importState(ctx, req, resp); ok {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), values[0])...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_self_lockout"), false)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("space_key"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_self_lockout"), false)...)
+}
+
+// spacePermissionsExclusiveID names a space's table by the space key.
+var spacePermissionsExclusiveID = idSpec{
+	parts: []idPart{{attr: "space_key", desc: "Key of the space."}},
+	parse: func(id string) ([]string, error) {
+		if !spaceKeyPattern.MatchString(id) {
+			return nil, fmt.Errorf("Expected a space key, such as ENG; got %q.", id)
+		}
+		return []string{id}, nil
+	},
 }

@@ -27,6 +27,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = &spacePrincipalPermissionsResource{}
 	_ resource.ResourceWithImportState    = &spacePrincipalPermissionsResource{}
+	_ resource.ResourceWithIdentity       = &spacePrincipalPermissionsResource{}
 	_ resource.ResourceWithModifyPlan     = &spacePrincipalPermissionsResource{}
 	_ resource.ResourceWithValidateConfig = &spacePrincipalPermissionsResource{}
 )
@@ -68,26 +69,12 @@ func (m *spacePrincipalPermissionsModel) principal() (confluence.Principal, bool
 	return confluence.Principal{Type: m.PrincipalType.ValueString(), ID: m.PrincipalID.ValueString()}, true
 }
 
-// parseSpacePrincipalPermissionsID reads the import ID.
-func parseSpacePrincipalPermissionsID(id string) (string, confluence.Principal, error) {
-	parts := strings.Split(id, "/")
-	bad := fmt.Errorf("expected SPACEKEY/group/GROUP_ID, SPACEKEY/user/ACCOUNT_ID or SPACEKEY/anonymous, such as "+
-		"ENG/group/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f; got %q", id)
-	if len(parts) < 2 || !spaceKeyPattern.MatchString(parts[0]) {
-		return "", confluence.Principal{}, bad
-	}
-	switch {
-	case len(parts) == 2 && parts[1] == confluence.PrincipalAnonymous:
-		return parts[0], confluence.Principal{Type: confluence.PrincipalAnonymous}, nil
-	case len(parts) == 3 && (parts[1] == confluence.PrincipalGroup || parts[1] == confluence.PrincipalUser) &&
-		principalIDPattern.MatchString(parts[2]) && parts[2] != confluence.PrincipalAnonymous:
-		return parts[0], confluence.Principal{Type: parts[1], ID: parts[2]}, nil
-	}
-	return "", confluence.Principal{}, bad
-}
-
 func (r *spacePrincipalPermissionsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_space_principal_permissions"
+}
+
+func (r *spacePrincipalPermissionsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = spacePrincipalPermissionsID.identitySchema()
 }
 
 func (r *spacePrincipalPermissionsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -405,6 +392,7 @@ func (r *spacePrincipalPermissionsResource) apply(ctx context.Context, plan spac
 }
 
 func (r *spacePrincipalPermissionsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer spacePrincipalPermissionsID.identifyCreate(ctx, resp)
 	var plan spacePrincipalPermissionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -416,6 +404,7 @@ func (r *spacePrincipalPermissionsResource) Create(ctx context.Context, req reso
 }
 
 func (r *spacePrincipalPermissionsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer spacePrincipalPermissionsID.identifyUpdate(ctx, resp)
 	var plan spacePrincipalPermissionsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -428,6 +417,7 @@ func (r *spacePrincipalPermissionsResource) Update(ctx context.Context, req reso
 }
 
 func (r *spacePrincipalPermissionsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer spacePrincipalPermissionsID.identifyRead(ctx, req, resp)
 	var state spacePrincipalPermissionsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.Confluence(ctx)
@@ -495,22 +485,31 @@ func (r *spacePrincipalPermissionsResource) Delete(ctx context.Context, req reso
 }
 
 func (r *spacePrincipalPermissionsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	key, principal, err := parseSpacePrincipalPermissionsID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error()+".")
-		return
+	if values, ok := spacePrincipalPermissionsID.importState(ctx, req, resp); ok {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), spacePrincipalPermissionsID.join(values))...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_self_lockout"), false)...)
 	}
-	principalID := types.StringNull()
-	if principal.Type != confluence.PrincipalAnonymous {
-		principalID = types.StringValue(principal.ID)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &spacePrincipalPermissionsModel{
-		ID:               types.StringValue(spacePrincipalID(key, principal)),
-		SpaceKey:         types.StringValue(key),
-		SpaceID:          types.StringNull(), // filled by the Read that follows
-		PrincipalType:    types.StringValue(principal.Type),
-		PrincipalID:      principalID,
-		Permissions:      types.SetNull(types.StringType),
-		AllowSelfLockout: types.BoolValue(false),
-	})...)
+}
+
+// spacePrincipalPermissionsID names one principal's permissions in a space.
+var spacePrincipalPermissionsID = idSpec{
+	parts: []idPart{
+		{attr: "space_key", desc: "Key of the space."},
+		{attr: "principal_type", desc: "`group`, `user` or `anonymous`."},
+		{attr: "principal_id", desc: "Group id or account id; absent for anonymous.", optional: true},
+	},
+	parse: func(id string) ([]string, error) {
+		parts := strings.Split(id, "/")
+		if len(parts) >= 2 && spaceKeyPattern.MatchString(parts[0]) {
+			switch {
+			case len(parts) == 2 && parts[1] == confluence.PrincipalAnonymous:
+				return []string{parts[0], parts[1], ""}, nil
+			case len(parts) == 3 && (parts[1] == confluence.PrincipalGroup || parts[1] == confluence.PrincipalUser) &&
+				principalIDPattern.MatchString(parts[2]) && parts[2] != confluence.PrincipalAnonymous:
+				return parts, nil
+			}
+		}
+		return nil, fmt.Errorf("Expected SPACEKEY/group/GROUP_ID, SPACEKEY/user/ACCOUNT_ID or SPACEKEY/anonymous, such as "+
+			"ENG/group/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f; got %q.", id)
+	},
 }

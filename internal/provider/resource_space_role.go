@@ -28,6 +28,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &spaceRoleResource{}
 	_ resource.ResourceWithImportState = &spaceRoleResource{}
+	_ resource.ResourceWithIdentity    = &spaceRoleResource{}
 	_ resource.ResourceWithModifyPlan  = &spaceRoleResource{}
 )
 
@@ -53,6 +54,10 @@ const (
 
 func (r *spaceRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_space_role"
+}
+
+func (r *spaceRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = spaceRoleID.identitySchema()
 }
 
 func (r *spaceRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -255,6 +260,7 @@ func spaceRoleState(role *confluence.SpaceRole) spaceRoleModel {
 }
 
 func (r *spaceRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer spaceRoleID.identifyCreate(ctx, resp)
 	var plan spaceRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	client, diags := r.data.Confluence(ctx)
@@ -285,6 +291,7 @@ func (r *spaceRoleResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *spaceRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer spaceRoleID.identifyRead(ctx, req, resp)
 	var state spaceRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.Confluence(ctx)
@@ -308,6 +315,7 @@ func (r *spaceRoleResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 func (r *spaceRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer spaceRoleID.identifyUpdate(ctx, resp)
 	var plan, state spaceRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -365,9 +373,8 @@ func (r *spaceRoleResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 func (r *spaceRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.TrimSpace(req.ID) == "" || strings.Contains(req.ID, "/") {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected the id of a custom space role (see the confluence_space_roles data source); got %q.", req.ID))
+	values, ok := spaceRoleID.importState(ctx, req, resp)
+	if !ok {
 		return
 	}
 	client, diags := r.data.Confluence(ctx)
@@ -375,10 +382,10 @@ func (r *spaceRoleResource) ImportState(ctx context.Context, req resource.Import
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	role, err := client.GetSpaceRole(ctx, req.ID)
+	role, err := client.GetSpaceRole(ctx, values[0])
 	switch {
 	case transport.IsNotFound(err):
-		resp.Diagnostics.AddError("Space role not found", fmt.Sprintf("No space role with id %q exists on the site.", req.ID))
+		resp.Diagnostics.AddError("Space role not found", fmt.Sprintf("No space role with id %q exists on the site.", values[0]))
 		return
 	case err != nil:
 		addAPIError(&resp.Diagnostics, "Could not read the space role", err)
@@ -389,5 +396,15 @@ func (r *spaceRoleResource) ImportState(ctx context.Context, req resource.Import
 				"confluence_space_roles data source and assign it with confluence_space_role_assignment instead.", role.Name, role.ID, strings.ToLower(role.Type)))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// spaceRoleID names a custom space role by its id.
+var spaceRoleID = idSpec{
+	parts: []idPart{{attr: "id", desc: "Id of the custom space role."}},
+	parse: func(id string) ([]string, error) {
+		if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
+			return nil, fmt.Errorf("Expected the id of a custom space role (see the confluence_space_roles data source); got %q.", id)
+		}
+		return []string{id}, nil
+	},
 }

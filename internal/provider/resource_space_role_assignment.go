@@ -28,6 +28,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = &spaceRoleAssignmentResource{}
 	_ resource.ResourceWithImportState    = &spaceRoleAssignmentResource{}
+	_ resource.ResourceWithIdentity       = &spaceRoleAssignmentResource{}
 	_ resource.ResourceWithModifyPlan     = &spaceRoleAssignmentResource{}
 	_ resource.ResourceWithValidateConfig = &spaceRoleAssignmentResource{}
 )
@@ -63,6 +64,10 @@ func (m *spaceRoleAssignmentModel) principal() confluence.Principal {
 
 func (r *spaceRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_space_role_assignment"
+}
+
+func (r *spaceRoleAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = spaceRoleAssignmentID.identitySchema()
 }
 
 func (r *spaceRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -372,9 +377,21 @@ func readAssignment(ctx context.Context, client *confluence.Client, space access
 	if err != nil || a == nil {
 		return m, false, err
 	}
+	m, err = assignmentState(ctx, client, space, *a, m)
+	if m.AllowSelfLockout.IsNull() || m.AllowSelfLockout.IsUnknown() {
+		m.AllowSelfLockout = types.BoolValue(false)
+	}
+	return m, true, err
+}
+
+// assignmentState is the state of assignment a in space, keeping prior's settings. Read and the list resource
+// build the state here.
+func assignmentState(ctx context.Context, client *confluence.Client, space access.Space, a confluence.RoleAssignment, m spaceRoleAssignmentModel) (spaceRoleAssignmentModel, error) {
 	m.ID = types.StringValue(spacePrincipalID(space.Key, a.Principal))
 	m.SpaceKey = types.StringValue(space.Key)
 	m.SpaceID = types.StringValue(space.ID)
+	m.PrincipalType = types.StringValue(a.Principal.Type)
+	m.PrincipalID = types.StringValue(a.Principal.ID)
 	m.RoleID = types.StringValue(a.RoleID)
 	m.RoleName = types.StringValue("")
 	role, err := client.SpaceRoleByID(ctx, a.RoleID)
@@ -382,12 +399,9 @@ func readAssignment(ctx context.Context, client *confluence.Client, space access
 	case err == nil:
 		m.RoleName = types.StringValue(role.Name)
 	case !transport.IsNotFound(err): // a role deleted meanwhile leaves the name empty
-		return m, true, err
+		return m, err
 	}
-	if m.AllowSelfLockout.IsNull() || m.AllowSelfLockout.IsUnknown() {
-		m.AllowSelfLockout = types.BoolValue(false)
-	}
-	return m, true, nil
+	return m, nil
 }
 
 // addAssignmentWriteError reports a refused role assignment write, with what to do when the API refused to remove
@@ -413,6 +427,7 @@ func addAssignmentWriteError(ctx context.Context, s *spaceAccess, p confluence.P
 }
 
 func (r *spaceRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer spaceRoleAssignmentID.identifyCreate(ctx, resp)
 	var plan spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -449,6 +464,7 @@ func (r *spaceRoleAssignmentResource) Create(ctx context.Context, req resource.C
 }
 
 func (r *spaceRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer spaceRoleAssignmentID.identifyRead(ctx, req, resp)
 	var state spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	client, diags := r.data.Confluence(ctx)
@@ -488,6 +504,7 @@ func (r *spaceRoleAssignmentResource) Read(ctx context.Context, req resource.Rea
 }
 
 func (r *spaceRoleAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer spaceRoleAssignmentID.identifyUpdate(ctx, resp)
 	var plan, state spaceRoleAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -565,23 +582,30 @@ func (r *spaceRoleAssignmentResource) Delete(ctx context.Context, req resource.D
 }
 
 func (r *spaceRoleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts := strings.Split(req.ID, "/")
-	if len(parts) != 3 || !spaceKeyPattern.MatchString(parts[0]) || !slices.Contains(rolePrincipalTypes, parts[1]) ||
-		!principalIDPattern.MatchString(parts[2]) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Expected SPACEKEY/principal_type/principal_id with principal_type one of %s, such as "+
+	if values, ok := spaceRoleAssignmentID.importState(ctx, req, resp); ok {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), spaceRoleAssignmentID.join(values))...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_self_lockout"), false)...)
+	}
+}
+
+// spaceRoleAssignmentID names one principal's role in a space.
+var spaceRoleAssignmentID = idSpec{
+	parts: []idPart{
+		{attr: "space_key", desc: "Key of the space."},
+		{attr: "principal_type", desc: "`group`, `user` or `access_class`."},
+		{attr: "principal_id", desc: "Group id, account id or access class."},
+	},
+	parse: func(id string) ([]string, error) {
+		parts := strings.Split(id, "/")
+		if len(parts) != 3 || !spaceKeyPattern.MatchString(parts[0]) || !slices.Contains(rolePrincipalTypes, parts[1]) ||
+			!principalIDPattern.MatchString(parts[2]) {
+			return nil, fmt.Errorf("Expected SPACEKEY/principal_type/principal_id with principal_type one of %s, such as "+
 				"DOCS/group/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f or DOCS/access_class/authenticated-users; got %q.",
-				strings.Join(rolePrincipalTypes, ", "), req.ID))
-		return
-	}
-	if parts[1] == confluence.PrincipalAccessClass && !slices.Contains(roleAccessClasses, parts[2]) {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("%q is not an access class: use one of %s.", parts[2], strings.Join(roleAccessClasses, ", ")))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("space_key"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("principal_type"), parts[1])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("principal_id"), parts[2])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_self_lockout"), false)...)
+				strings.Join(rolePrincipalTypes, ", "), id)
+		}
+		if parts[1] == confluence.PrincipalAccessClass && !slices.Contains(roleAccessClasses, parts[2]) {
+			return nil, fmt.Errorf("%q is not an access class: use one of %s.", parts[2], strings.Join(roleAccessClasses, ", "))
+		}
+		return parts, nil
+	},
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,29 +95,50 @@ type page[T any] struct {
 	Links links `json:"links"`
 }
 
-// collect follows cursor pagination. fetch gets the page for a cursor ("" for the first page); the listing
-// ends when a page names no next cursor. A cursor seen twice is an error rather than an endless loop.
+// collect reads every page of a cursor listing (see each).
 func collect[T any](ctx context.Context, what string, fetch func(ctx context.Context, cursor string) (*page[T], error)) ([]T, error) {
 	var all []T
-	seen := map[string]bool{}
-	cursor := ""
-	for range maxPages {
-		p, err := fetch(ctx, cursor)
+	for item, err := range each(ctx, what, fetch) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, p.Data...)
-		next := cursorOf(p.Links.Next)
-		if next == "" {
-			return all, nil
-		}
-		if seen[next] {
-			return nil, fmt.Errorf("admin: pagination of %s did not advance (cursor repeated)", what)
-		}
-		seen[next] = true
-		cursor = next
+		all = append(all, item)
 	}
-	return nil, fmt.Errorf("admin: listing %s did not end after %d pages", what, maxPages)
+	return all, nil
+}
+
+// each yields a cursor listing's items, a page a request as the caller goes on. fetch gets the page for a
+// cursor ("" for the first page); the listing ends when a page names no next cursor. A cursor seen twice is
+// an error rather than an endless loop. An error is the last pair.
+func each[T any](ctx context.Context, what string, fetch func(ctx context.Context, cursor string) (*page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		seen := map[string]bool{}
+		cursor := ""
+		for range maxPages {
+			p, err := fetch(ctx, cursor)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range p.Data {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			next := cursorOf(p.Links.Next)
+			if next == "" {
+				return
+			}
+			if seen[next] {
+				yield(zero, fmt.Errorf("admin: pagination of %s did not advance (cursor repeated)", what))
+				return
+			}
+			seen[next] = true
+			cursor = next
+		}
+		yield(zero, fmt.Errorf("admin: listing %s did not end after %d pages", what, maxPages))
+	}
 }
 
 // cursorOf returns the cursor a next link carries. The v2 search endpoints document an opaque cursor; the
@@ -133,10 +155,19 @@ func cursorOf(next string) string {
 	return next
 }
 
-// postPages runs a POST search: the first page with body, the next ones with the cursor alone ("if present,
-// all other parameters are discarded"; workspaces allow no other property beside it).
+// postPages runs a POST search to its end (see postEach).
 func postPages[T any](ctx context.Context, c *Client, what, path string, body any) ([]T, error) {
-	return collect(ctx, what, func(ctx context.Context, cursor string) (*page[T], error) {
+	return collect(ctx, what, postFetch[T](c, path, body))
+}
+
+// postEach yields a POST search's results: the first page with body, the next ones with the cursor alone ("if
+// present, all other parameters are discarded"; workspaces allow no other property beside it).
+func postEach[T any](ctx context.Context, c *Client, what, path string, body any) iter.Seq2[T, error] {
+	return each(ctx, what, postFetch[T](c, path, body))
+}
+
+func postFetch[T any](c *Client, path string, body any) func(ctx context.Context, cursor string) (*page[T], error) {
+	return func(ctx context.Context, cursor string) (*page[T], error) {
 		var p page[T]
 		send := body
 		if cursor != "" {
@@ -147,7 +178,7 @@ func postPages[T any](ctx context.Context, c *Client, what, path string, body an
 			return nil, err
 		}
 		return &p, nil
-	})
+	}
 }
 
 // getPages runs a GET listing: the first page with query, the next ones with the cursor alone.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -70,6 +71,20 @@ func (c *Client) SearchGroups(ctx context.Context, directoryID string, q GroupSe
 		c.noteGroup(&found[i])
 	}
 	return found, err
+}
+
+// Groups yields the groups of directoryID (or AllDirectories) matching q, a page a request.
+func (c *Client) Groups(ctx context.Context, directoryID string, q GroupSearch) iter.Seq2[Group, error] {
+	return func(yield func(Group, error) bool) {
+		for g, err := range postEach[Group](ctx, c, "groups", c.dirPath(directoryID, "/groups/search"), groupSearchBody{q, pageLimit}) {
+			if err == nil {
+				c.noteGroup(&g)
+			}
+			if !yield(g, err) {
+				return
+			}
+		}
+	}
 }
 
 // noteGroup remembers the directory of a group that was read, for the writes that follow.

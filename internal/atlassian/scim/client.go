@@ -6,6 +6,7 @@ package scim
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -118,23 +119,43 @@ type listResponse[T any] struct {
 // advances startIndex by what each page actually returned.
 func list[T any](ctx context.Context, c *Client, path, filter string) ([]T, error) {
 	var all []T
-	start := 1
-	for page := 0; page < maxPages; page++ {
-		q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(defaultPageSize)}}
-		if filter != "" {
-			q.Set("filter", filter)
-		}
-		var resp listResponse[T]
-		if err := c.api.Do(ctx, http.MethodGet, path, q, nil, &resp); err != nil {
+	for item, err := range each[T](ctx, c, path, filter) {
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, resp.Resources...)
-		if len(resp.Resources) == 0 || len(all) >= resp.TotalResults {
-			return all, nil
-		}
-		start += len(resp.Resources)
+		all = append(all, item)
 	}
-	return nil, fmt.Errorf("scim: listing %s did not end after %d pages", path, maxPages)
+	return all, nil
+}
+
+// each yields a SCIM list's items, a page a request as the caller goes on; an error is the last pair.
+func each[T any](ctx context.Context, c *Client, path, filter string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		start, seen := 1, 0
+		for range maxPages {
+			q := url.Values{"startIndex": {strconv.Itoa(start)}, "count": {strconv.Itoa(defaultPageSize)}}
+			if filter != "" {
+				q.Set("filter", filter)
+			}
+			var resp listResponse[T]
+			if err := c.api.Do(ctx, http.MethodGet, path, q, nil, &resp); err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range resp.Resources {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			seen += len(resp.Resources)
+			if len(resp.Resources) == 0 || seen >= resp.TotalResults {
+				return
+			}
+			start += len(resp.Resources)
+		}
+		yield(zero, fmt.Errorf("scim: listing %s did not end after %d pages", path, maxPages))
+	}
 }
 
 // CreateGroup creates a group and returns it as the server stored it. When the answer is lost, the group is
@@ -184,7 +205,11 @@ func (c *Client) FindGroupsByName(ctx context.Context, name string) ([]Group, er
 	return list[Group](ctx, c, "/Groups", Eq("displayName", name))
 }
 
-// ListGroups returns every group in the directory.
+// Groups yields the groups the directory lists, a page a request.
+func (c *Client) Groups(ctx context.Context) iter.Seq2[Group, error] {
+	return each[Group](ctx, c, "/Groups", "")
+}
+
 func (c *Client) ListGroups(ctx context.Context) ([]Group, error) {
 	return list[Group](ctx, c, "/Groups", "")
 }

@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -201,6 +202,11 @@ func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 // FindUsers returns the users matching attr eq value (attr is userName or externalId).
 func (c *Client) FindUsers(ctx context.Context, attr, value string) ([]User, error) {
 	return list[User](ctx, c, "/Users", Eq(attr, value))
+}
+
+// Users yields the users the directory lists, a page a request.
+func (c *Client) Users(ctx context.Context) iter.Seq2[User, error] {
+	return each[User](ctx, c, "/Users", "")
 }
 
 // ListUsers returns every user the directory lists.
