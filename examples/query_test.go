@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -78,6 +79,9 @@ func TestQueryGenerateConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if _, err := scimAPI.CreateGroup(ctx, scim.Group{DisplayName: "adopt-crew"}); err != nil {
+		t.Fatal(err)
+	}
 	team := env.NewGroup(t, "adopt-team")
 	env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: team}, "read/space", "create/page")
 	env.GrantByHand(t, "OPS", confluence.Principal{Type: "anonymous"}, "read/space")
@@ -108,10 +112,10 @@ list "confluence_space_role_assignment" "docs" {
 `)
 	generated := tf.generate()
 	for _, want := range []string{
-		`user_name = "ctr-ann@example.com"`, `user_name = "ctr-bob@example.com"`, `name = "adopt-team"`,
-		`"group/` + team + `" = {`, `anonymous = {`, `space_key = "DOCS"`,
+		`user_name\s+= "ctr-ann@example.com"`, `user_name\s+= "ctr-bob@example.com"`, `display_name\s+= "adopt-crew"`,
+		`name\s+= "adopt-team"`, `"group/` + team + `" = \{`, `anonymous = \{`, `space_key\s+= "DOCS"`,
 	} {
-		if !strings.Contains(generated, want) {
+		if !regexp.MustCompile(want).MatchString(generated) {
 			t.Errorf("the generated configuration has no %s:\n%s", want, generated)
 		}
 	}
@@ -121,10 +125,11 @@ list "confluence_space_role_assignment" "docs" {
 		}
 	}
 	env.ResetRequests()
-	// 2 users, 1 group, 2 tables, the 2 role assignments of DOCS (the provider's account and confluence-users)
+	// 2 users, 1 SCIM group, 1 group, 2 tables, the 2 role assignments of DOCS (the provider's account and
+	// confluence-users)
 	out := tf.mustRun("apply", "-auto-approve", "-input=false")
-	if !strings.Contains(out, "Resources: 7 imported, 0 added, 0 changed, 0 destroyed.") {
-		t.Errorf("applying the generated configuration: want 7 imports alone:\n%s", out)
+	if !strings.Contains(out, "Resources: 8 imported, 0 added, 0 changed, 0 destroyed.") {
+		t.Errorf("applying the generated configuration: want 8 imports alone:\n%s", out)
 	}
 	for route := range env.APIStats() {
 		if !strings.HasPrefix(route, "GET ") && !strings.HasSuffix(route, "/search") {
@@ -143,6 +148,7 @@ func TestQueryDiscoveryBudget(t *testing.T) {
 	tf.writeQuery(`
 list "confluence_space_permissions_exclusive" "all" {
   provider = confluence
+  limit    = 1000 # Terraform stops at 100 results by default
 }
 `)
 	env.ResetRequests()
