@@ -49,7 +49,8 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		MarkdownDescription: "Lists the Confluence spaces the provider's account can view, optionally only some keys, one type " +
 			"or one status. Filters combine: a space is listed when it matches every filter set. `space_keys` feeds " +
 			"`for_each`, for instance of an `import` block that adopts every space's access table (Terraform 1.7 and " +
-			"OpenTofu 1.7 and later). One request lists 250 spaces.",
+			"OpenTofu 1.7 and later), which needs it known at plan time: give the data source no argument that comes from " +
+			"a resource of the same configuration. One request lists 250 spaces.",
 		Attributes: map[string]schema.Attribute{
 			"keys": schema.SetAttribute{
 				MarkdownDescription: "Only the spaces with these keys, such as `[\"ENG\", \"OPS\"]` (case-sensitive). A key " +
@@ -66,13 +67,13 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				},
 			},
 			"type": schema.StringAttribute{
-				MarkdownDescription: "Only spaces of this type: " + markdownList(confluence.SpaceFilterTypes) + ". Every type when unset.",
+				MarkdownDescription: "Only spaces of this type: " + markdownList(confluence.SpaceFilterTypes) + ". No filter on type when unset.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(confluence.SpaceFilterTypes...)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only spaces with this status: " + markdownList(confluence.SpaceFilterStatuses) +
-					". Every status when unset.",
+					". No filter on status when unset; set `current` to leave archived spaces out.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(confluence.SpaceFilterStatuses...)},
 			},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -151,6 +152,17 @@ func TestAccSpacesDataSource(t *testing.T) {
 					statecheck.ExpectKnownValue(spacesAddr, tfjsonpath.New("space_keys"), knownvalue.SetExact([]knownvalue.Check{})),
 					expectOnlyRequests(env, map[string]int{}),
 				},
+			},
+			{
+				// The description's advice for a key that must exist: a postcondition comparing keys with space_keys.
+				Config: config(`keys = ["ENG", "NOPE"]
+  lifecycle {
+    postcondition {
+      condition     = length(self.space_keys) == length(self.keys)
+      error_message = "No such space: ${join(", ", setsubtract(self.keys, self.space_keys))}."
+    }
+  }`),
+				ExpectError: regexp.MustCompile(`No such space: NOPE\.`),
 			},
 		},
 	})
