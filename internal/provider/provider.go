@@ -215,6 +215,7 @@ func (p *confluenceProvider) Resources(context.Context) []func() resource.Resour
 func (p *confluenceProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewSpaceDataSource,
+		NewSpacesDataSource,
 		NewSCIMUserDataSource,
 		NewSCIMDirectoryDataSource,
 		NewSCIMGroupDataSource,
