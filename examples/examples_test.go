@@ -59,6 +59,8 @@ import (
 const (
 	// importFile holds the import blocks of a resource's page; it is applied separately (see the package doc).
 	importFile = "import-by-string-id.tf"
+	// identityImportFile holds the import blocks by resource identity of a resource's page (identity_test.go).
+	identityImportFile = "import-by-identity.tf"
 	// importScript holds the terraform import commands of a resource's page; it is never run.
 	importScript = "import.sh"
 
@@ -267,7 +269,7 @@ func runFolder(t *testing.T, bin, config, folder string, v variant) {
 	tf.mustRun("destroy", "-auto-approve", "-input=false")
 }
 
-// copyConfig copies the folder's .tf files, except the import blocks, to dst.
+// copyConfig copies the folder's .tf files, except the import blocks (by id and by identity), to dst.
 func copyConfig(t *testing.T, src, dst string) {
 	t.Helper()
 	entries, err := os.ReadDir(src)
@@ -275,7 +277,7 @@ func copyConfig(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".tf" || e.Name() == importFile {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".tf" || e.Name() == importFile || e.Name() == identityImportFile {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, e.Name()))
