@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,8 +140,9 @@ list "confluence_space_role_assignment" "docs" {
 	tf.emptyPlan("after the import")
 }
 
-// Discovering the tables of S spaces costs one listing per 250 spaces, the site's role mode and one listing per
-// space and page: at S = 200 (and the 5 seeded spaces) 207 requests, and the 205 tables then import unchanged.
+// Finding S spaces costs one listing per 250 of them; generating their configuration adds the site's role mode
+// and one listing per space and page: at S = 200 (and the 5 seeded spaces) 207 requests, and the 205 tables then
+// import unchanged.
 func TestQueryDiscoveryBudget(t *testing.T) {
 	const spaces = 200 + 5
 	tf, env := newQueryRun(t, emulator.Options{RoleMode: confluence.RoleModePreRoles, ExtraSpaces: 200})
@@ -151,6 +153,11 @@ list "confluence_space_permissions_exclusive" "all" {
   limit    = 1000 # Terraform stops at 100 results by default
 }
 `)
+	env.ResetRequests()
+	tf.mustRun("query")
+	if got, want := env.APIStats(), map[string]int{"GET /wiki/api/v2/spaces": 1}; !maps.Equal(got, want) {
+		t.Errorf("terraform query alone: requests %v, want %v (no table is read)", got, want)
+	}
 	env.ResetRequests()
 	generated := tf.generate()
 	if n := strings.Count(generated, `resource "confluence_space_permissions_exclusive"`); n != spaces {
