@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,6 +22,13 @@ type idSpec struct {
 	// An identity is joined into an import string and parsed the same way, so both forms follow one rule.
 	parse func(id string) ([]string, error)
 }
+
+// badID says what is wrong with an import string or identity, in the sentences of the diagnostic's detail.
+func badID(format string, args ...any) error { return idProblem(fmt.Sprintf(format, args...)) }
+
+type idProblem string
+
+func (p idProblem) Error() string { return string(p) }
 
 // idPart is one part of the id.
 type idPart struct {

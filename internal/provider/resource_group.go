@@ -368,7 +368,7 @@ var groupID = idSpec{
 	parts: []idPart{{attr: "id", desc: "Atlassian id of the group."}},
 	parse: func(id string) ([]string, error) {
 		if strings.TrimSpace(id) == "" || strings.ContainsAny(id, "/ \t\n") {
-			return nil, fmt.Errorf("Expected the Atlassian group id, such as 0d5bd2b5-7c1f-4b8e-9a1f-3c8f6a2e9b10 (shown by the "+
+			return nil, badID("Expected the Atlassian group id, such as 0d5bd2b5-7c1f-4b8e-9a1f-3c8f6a2e9b10 (shown by the "+
 				"confluence_group data source, or in admin.atlassian.com → Directory → Groups); got %q.", id)
 		}
 		return []string{id}, nil

@@ -652,7 +652,7 @@ var groupMappingID = idSpec{
 	parse: func(id string) ([]string, error) {
 		parts := strings.Split(id, "/")
 		if len(parts) > 2 || slices.Contains(parts, "") {
-			return nil, fmt.Errorf("Expected <scim_group_id> for a same-name mapping or <scim_group_id>/<target_group_id> for a mirrored one; got %q.", id)
+			return nil, badID("Expected <scim_group_id> for a same-name mapping or <scim_group_id>/<target_group_id> for a mirrored one; got %q.", id)
 		}
 		return append(parts, "")[:2], nil
 	},

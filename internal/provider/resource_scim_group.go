@@ -268,7 +268,7 @@ var scimGroupID = idSpec{
 	parts: []idPart{{attr: "id", desc: "SCIM id of the group."}},
 	parse: func(id string) ([]string, error) {
 		if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
-			return nil, fmt.Errorf("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", id)
+			return nil, badID("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", id)
 		}
 		return []string{id}, nil
 	},

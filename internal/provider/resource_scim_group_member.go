@@ -275,7 +275,7 @@ var scimGroupMemberID = idSpec{
 	parse: func(id string) ([]string, error) {
 		parts := strings.Split(id, "/")
 		if len(parts) != 2 || checkSCIMID(parts[0]) != nil || checkSCIMID(parts[1]) != nil {
-			return nil, fmt.Errorf("Expected group_id/user_id, the SCIM ids of the group and the user separated by \"/\", such as "+
+			return nil, badID("Expected group_id/user_id, the SCIM ids of the group and the user separated by \"/\", such as "+
 				"50202593-bc47-45df-8fa0-3f63343aa3c1/c6993c94-dbda-40f1-b6f0-18c855522ade; got %q.", id)
 		}
 		return parts, nil

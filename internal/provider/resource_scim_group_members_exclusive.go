@@ -273,7 +273,7 @@ var scimGroupMembersExclusiveID = idSpec{
 	parts: []idPart{{attr: "group_id", desc: "SCIM id of the group."}},
 	parse: func(id string) ([]string, error) {
 		if err := checkSCIMID(id); err != nil {
-			return nil, fmt.Errorf("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", id)
+			return nil, badID("Expected the SCIM id of the group, such as 50202593-bc47-45df-8fa0-3f63343aa3c1; got %q.", id)
 		}
 		return []string{id}, nil
 	},

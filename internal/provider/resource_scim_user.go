@@ -705,7 +705,7 @@ var scimUserID = idSpec{
 			if strings.Contains(id, "@") {
 				hint = " It looks like a user name or email; look the SCIM id up with the confluence_scim_user data source (user_name = …)."
 			}
-			return nil, fmt.Errorf("Expected the SCIM id of the user, such as 247b915a-9d6c-4cd5-b5a5-071b1b3abc2e; got %q.%s", id, hint)
+			return nil, badID("Expected the SCIM id of the user, such as 247b915a-9d6c-4cd5-b5a5-071b1b3abc2e; got %q.%s", id, hint)
 		}
 		return []string{id}, nil
 	},

@@ -544,7 +544,7 @@ var spacePermissionsExclusiveID = idSpec{
 	parts: []idPart{{attr: "space_key", desc: "Key of the space."}},
 	parse: func(id string) ([]string, error) {
 		if !spaceKeyPattern.MatchString(id) {
-			return nil, fmt.Errorf("Expected a space key, such as ENG; got %q.", id)
+			return nil, badID("Expected a space key, such as ENG; got %q.", id)
 		}
 		return []string{id}, nil
 	},

@@ -509,7 +509,7 @@ var spacePrincipalPermissionsID = idSpec{
 				return parts, nil
 			}
 		}
-		return nil, fmt.Errorf("Expected SPACEKEY/group/GROUP_ID, SPACEKEY/user/ACCOUNT_ID or SPACEKEY/anonymous, such as "+
+		return nil, badID("Expected SPACEKEY/group/GROUP_ID, SPACEKEY/user/ACCOUNT_ID or SPACEKEY/anonymous, such as "+
 			"ENG/group/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f; got %q.", id)
 	},
 }

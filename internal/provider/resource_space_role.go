@@ -403,7 +403,7 @@ var spaceRoleID = idSpec{
 	parts: []idPart{{attr: "id", desc: "Id of the custom space role."}},
 	parse: func(id string) ([]string, error) {
 		if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
-			return nil, fmt.Errorf("Expected the id of a custom space role (see the confluence_space_roles data source); got %q.", id)
+			return nil, badID("Expected the id of a custom space role (see the confluence_space_roles data source); got %q.", id)
 		}
 		return []string{id}, nil
 	},

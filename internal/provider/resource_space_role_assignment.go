@@ -599,12 +599,12 @@ var spaceRoleAssignmentID = idSpec{
 		parts := strings.Split(id, "/")
 		if len(parts) != 3 || !spaceKeyPattern.MatchString(parts[0]) || !slices.Contains(rolePrincipalTypes, parts[1]) ||
 			!principalIDPattern.MatchString(parts[2]) {
-			return nil, fmt.Errorf("Expected SPACEKEY/principal_type/principal_id with principal_type one of %s, such as "+
+			return nil, badID("Expected SPACEKEY/principal_type/principal_id with principal_type one of %s, such as "+
 				"DOCS/group/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f or DOCS/access_class/authenticated-users; got %q.",
 				strings.Join(rolePrincipalTypes, ", "), id)
 		}
 		if parts[1] == confluence.PrincipalAccessClass && !slices.Contains(roleAccessClasses, parts[2]) {
-			return nil, fmt.Errorf("%q is not an access class: use one of %s.", parts[2], strings.Join(roleAccessClasses, ", "))
+			return nil, badID("%q is not an access class: use one of %s.", parts[2], strings.Join(roleAccessClasses, ", "))
 		}
 		return parts, nil
 	},
