@@ -46,15 +46,13 @@ func (s idSpec) identitySchema() identityschema.Schema {
 	return identityschema.Schema{Attributes: attrs}
 }
 
-// join is the import string of the parts' values.
+// join is the import string of the parts' values: "/" between them, and trailing parts left out when empty.
 func (s idSpec) join(values []string) string {
-	var set []string
-	for _, v := range values {
-		if v != "" {
-			set = append(set, v)
-		}
+	end := len(values)
+	for end > 0 && values[end-1] == "" {
+		end--
 	}
-	return strings.Join(set, "/")
+	return strings.Join(values[:end], "/")
 }
 
 // importID is what an import names: the import string, or the identity given instead, joined into one.
