@@ -42,6 +42,7 @@ type Client struct {
 
 	roleMode    runcache.Cache[string, string]
 	currentUser runcache.Cache[string, User]
+	groups      runcache.Cache[string, *Group] // by id: every principal resource of a group checks that it exists
 	catalogue   runcache.Cache[string, []PermissionDef]
 	roles       runcache.Cache[string, []SpaceRole]      // the whole role catalogue, under ""
 	permissions runcache.Cache[string, []Permission]     // by space id

@@ -82,11 +82,14 @@ type Group struct {
 	ManagedBy string `json:"managedBy"` // ADMINS, EXTERNAL, TEAM_MEMBERS or OPEN
 }
 
-// GroupByID reads a group (GET /wiki/rest/api/group/by-id); an unknown id is a not-found error.
+// GroupByID reads a group (GET /wiki/rest/api/group/by-id), once per run; an unknown id is a not-found error
+// (not kept: the group may be created meanwhile).
 func (c *Client) GroupByID(ctx context.Context, id string) (*Group, error) {
-	var g Group
-	if err := c.api.Do(ctx, http.MethodGet, v1+"/group/by-id", url.Values{"id": {id}}, nil, &g); err != nil {
-		return nil, err
-	}
-	return &g, nil
+	return c.groups.Get(ctx, id, func(ctx context.Context) (*Group, error) {
+		var g Group
+		if err := c.api.Do(ctx, http.MethodGet, v1+"/group/by-id", url.Values{"id": {id}}, nil, &g); err != nil {
+			return nil, err
+		}
+		return &g, nil
+	})
 }

@@ -63,6 +63,18 @@ func TestGroupByID(t *testing.T) {
 	if _, err := f.c.GroupByID(ctx, "00000000-0000-4000-8000-000000000000"); !transport.IsNotFound(err) {
 		t.Errorf("unknown group: %v", err)
 	}
+	// A group read once is known for the run; an unknown one is asked again (it may be created meanwhile).
+	const route = "GET /wiki/rest/api/group/by-id"
+	before := f.emu.Stats()[route]
+	for range 3 {
+		if _, err := f.c.GroupByID(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = f.c.GroupByID(ctx, "00000000-0000-4000-8000-000000000000")
+	}
+	if n := f.emu.Stats()[route] - before; n != 3 {
+		t.Errorf("%d group reads for 3 of a known and 3 of an unknown group, want 3", n)
+	}
 }
 
 // Users asked for by concurrent callers within the lookup window share one GET /user/bulk; ids read before
