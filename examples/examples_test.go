@@ -187,6 +187,22 @@ func terraformBinary() (string, error) {
 	return exec.LookPath("terraform")
 }
 
+// isOpenTofu reports whether bin is OpenTofu: its -version starts with "OpenTofu v". Any answer it cannot give
+// fails the test.
+func isOpenTofu(t *testing.T, bin string) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-version")
+	// Without a CLI configuration: a missing one makes OpenTofu warn on standard output.
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s -version: %v", bin, err)
+	}
+	return regexp.MustCompile(`(?m)^OpenTofu v`).Match(out)
+}
+
 // exampleFolders lists the folders under examples/ that hold .tf files, slash-separated and sorted.
 func exampleFolders(t *testing.T) []string {
 	t.Helper()

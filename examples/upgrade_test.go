@@ -111,14 +111,24 @@ func toSchemaV0(t *testing.T, instance map[string]any) {
 // configuration imports the space with no change.
 func TestExclusiveTableGenerateConfig(t *testing.T) {
 	tf, env, teams := newRenderRun(t)
+	if isOpenTofu(t, tf.bin) {
+		// OpenTofu (1.12.6 and main as of this writing) writes the keys of a map nested attribute unquoted, so a
+		// key such as "group/<id>" makes generated.tf invalid HCL and the plan fails: opentofu/opentofu#3978.
+		// Terraform quotes them since 1.9 (hashicorp/terraform#35837).
+		t.Skip("OpenTofu: -generate-config-out writes unquoted map keys (opentofu/opentofu#3978), so the table's generated configuration does not parse")
+	}
 	env.GrantByHand(t, "ENG", confluence.Principal{Type: "group", ID: teams[0]}, "read/space", "create/page")
 	env.GrantByHand(t, "ENG", confluence.Principal{Type: "anonymous"}, "read/space")
-	tf.writeConfig(cliHeader + `
+	importBlock := `
 import {
   to = confluence_space_permissions_exclusive.eng
   id = "ENG"
-}
-`)
+%s}
+`
+	// provider = confluence: Terraform 1.16.0 resolves the provider of a configuration holding only an import
+	// block to hashicorp/confluence, despite required_providers (hashicorp/terraform#39144). The argument is
+	// allowed only while the import block generates configuration, so it goes once generated.tf exists.
+	tf.writeConfig(cliHeader + fmt.Sprintf(importBlock, "  provider = confluence\n"))
 	tf.warnings = []string{"Config generation is experimental"}
 	tf.mustRun("plan", "-input=false", "-generate-config-out=generated.tf")
 	generated, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
@@ -130,6 +140,7 @@ import {
 			t.Errorf("the generated configuration has no entry %s:\n%s", key, generated)
 		}
 	}
+	tf.writeConfig(cliHeader + fmt.Sprintf(importBlock, ""))
 	out := tf.mustRun("apply", "-auto-approve", "-input=false")
 	if !strings.Contains(out, "Resources: 1 imported, 0 added, 0 changed, 0 destroyed.") {
 		t.Errorf("applying the generated configuration: want the import alone:\n%s", out)

@@ -2,8 +2,10 @@
 # make demo: build the provider, start the emulator, apply examples/demo, change something by hand through the
 # API as an admin would, show `terraform plan -detailed-exitcode` catching it, apply the fix, clean up.
 # KEEP=1 leaves the emulator running with the demo's state, and prints how to go on and how to stop.
+# TF names the CLI (default terraform): TF=tofu, or a path such as .tools/cli/tofu-1.12.6/tofu.
 set -euo pipefail
 keep=${KEEP:-}
+TF=${TF:-terraform}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/confluence-demo.XXXXXX")
@@ -21,9 +23,14 @@ cleanup() {
 trap cleanup EXIT
 
 say() { printf '\n==> %s\n' "$*"; }
-tf() { terraform "$@" -input=false -no-color; }
+tf() { "$TF" "$@" -input=false -no-color; }
 
-command -v terraform >/dev/null || { echo "terraform (>= 1.11) is not on PATH" >&2; exit 1; }
+command -v "$TF" >/dev/null || { echo "$TF is not on PATH: install Terraform (>= 1.11) or OpenTofu, or set TF to its path" >&2; exit 1; }
+# A relative path stays valid after the cd into the demo's folder below.
+case "$TF" in */*) TF=$(cd "$(dirname "$TF")" && pwd)/$(basename "$TF") ;; esac
+cli=$(basename "$TF")
+version=$("$TF" -version) || { echo "$TF -version failed" >&2; exit 1; }
+echo "    CLI: ${version%%$'\n'*}"
 
 say "Building the provider and the emulator"
 (cd "$root" && go build -o "$work/bin/terraform-provider-confluence" . && go build -o "$work/emulator" ./internal/emulator/cmd/emulator)
@@ -43,7 +50,8 @@ set -a
 set +a
 echo "    site $CONFLUENCE_SITE_URL, SCIM directory $ATLASSIAN_SCIM_DIRECTORY_URL"
 
-# Terraform uses the freshly built provider through dev_overrides: no terraform init, nothing downloaded.
+# The CLI uses the freshly built provider through dev_overrides (under both registry hosts, for Terraform and for
+# OpenTofu): no init, nothing downloaded.
 cat >"$work/terraformrc" <<CONF
 provider_installation {
   dev_overrides {
@@ -58,17 +66,17 @@ mkdir -p "$work/demo"
 cp -R "$root/examples/demo/." "$work/demo/"
 cd "$work/demo"
 
-say "terraform apply: directory users and groups, group mappings with product access, the ENG access table"
+say "$cli apply: directory users and groups, group mappings with product access, the ENG access table"
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
 grep -E '^Apply complete' "$work/apply.log"
-terraform output -no-color groups
+"$TF" output -no-color groups
 
 say "Three changes made by hand, as an admin would, through the real APIs"
-group_id=$(terraform output -raw engineering_group_id)
-user_id=$(terraform output -raw contractor_user_id)
-account_id=$(terraform output -raw contractor_account_id)
-ops_wiki=$(terraform output -raw ops_wiki_group_id)
-ops_wiki_dir=$(terraform output -raw ops_wiki_directory_id)
+group_id=$("$TF" output -raw engineering_group_id)
+user_id=$("$TF" output -raw contractor_user_id)
+account_id=$("$TF" output -raw contractor_account_id)
+ops_wiki=$("$TF" output -raw ops_wiki_group_id)
+ops_wiki_dir=$("$TF" output -raw ops_wiki_directory_id)
 api() { curl -fsS -o /dev/null "$@"; }
 api -X PATCH -H "Authorization: Bearer $ATLASSIAN_SCIM_API_KEY" -H "Content-Type: application/scim+json" \
   --data "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"$user_id\"}]}]}" \
@@ -86,7 +94,7 @@ for op in read create; do
 done
 echo "    Confluence v1: the contractor gets a direct grant in ENG (read/space, create/page)"
 
-say "terraform plan -detailed-exitcode: drift detection"
+say "$cli plan -detailed-exitcode: drift detection"
 set +e
 tf plan -detailed-exitcode >"$work/plan.log" 2>&1
 code=$?
@@ -102,7 +110,7 @@ fi
 echo "    exit code 2: every manual change was caught"
 echo "    ($user_id is the contractor's SCIM id, $account_id their Atlassian account, $group_id the engineering group, $ops_wiki ops-wiki-editors)"
 
-say "terraform apply: put it back"
+say "$cli apply: put it back"
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
 grep -E '^Apply complete' "$work/apply.log"
 tf plan -detailed-exitcode >"$work/plan.log" 2>&1 || { cat "$work/plan.log"; echo "plan still shows changes" >&2; exit 1; }
@@ -112,18 +120,18 @@ say "Ken leaves: security suspends his access at once, through the Admin API"
 api -X POST -H "Authorization: Bearer $ATLASSIAN_ADMIN_API_KEY" \
   "$ATLASSIAN_ADMIN_API_URL/admin/v2/orgs/$ATLASSIAN_ORGANIZATION_ID/directories/${ATLASSIAN_SCIM_DIRECTORY_URL##*/}/users/$account_id/suspend"
 tf apply -refresh-only -auto-approve >"$work/refresh.log" 2>&1 || { cat "$work/refresh.log"; exit 1; }
-echo "    can reach ENG:  $(terraform output -no-color -json eng_reachable_by)"
-dormant=$(terraform output -no-color -json eng_dormant)
+echo "    can reach ENG:  $("$TF" output -no-color -json eng_reachable_by)"
+dormant=$("$TF" output -no-color -json eng_dormant)
 echo "    dormant in ENG: $dormant"
 case "$dormant" in *ken.contract@example.com*) ;; *) echo "expected Ken among the dormant entries" >&2; exit 1 ;; esac
 echo "    Ken is gone from the entries, but his group still holds him: restored, he would get it all back"
 
-say "terraform apply: offboarding (Ken is taken out of his teams and deactivated through SCIM)"
+say "$cli apply: offboarding (Ken is taken out of his teams and deactivated through SCIM)"
 export TF_VAR_leavers='["ken.contract@example.com"]'
 tf apply -auto-approve >"$work/apply.log" 2>&1 || { cat "$work/apply.log"; exit 1; }
 grep -E '^Apply complete' "$work/apply.log"
 tf apply -refresh-only -auto-approve >"$work/refresh.log" 2>&1 || { cat "$work/refresh.log"; exit 1; }
-dormant=$(terraform output -no-color -json eng_dormant)
+dormant=$("$TF" output -no-color -json eng_dormant)
 echo "    dormant in ENG: $dormant"
 [ "$dormant" = "[]" ] || { echo "expected no dormant entries" >&2; exit 1; }
 tf plan -detailed-exitcode >"$work/plan.log" 2>&1 || { cat "$work/plan.log"; echo "plan still shows changes" >&2; exit 1; }
@@ -137,7 +145,7 @@ if [ -n "$keep" ]; then
     export TF_CLI_CONFIG_FILE=$work/terraformrc
     set -a; . $work/emulator.env; set +a
     export TF_VAR_admin_email=$CONFLUENCE_EMAIL
-    terraform plan          # or edit main.tf there and apply it
+    $TF plan          # or edit main.tf there and apply it
   Stop with:
     kill $emulator_pid; rm -rf $work
 EOF
