@@ -20,6 +20,27 @@ import (
 	"github.com/accessplane/terraform-provider-confluence/internal/emulator"
 )
 
+// terraformAtLeast reports whether bin is Terraform (not OpenTofu) of version v or later.
+func terraformAtLeast(t *testing.T, bin, v string) bool {
+	t.Helper()
+	if isOpenTofu(t, bin) {
+		return false
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "version", "-json")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	var got struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%s version -json: %v", bin, err)
+	}
+	return !version.Must(version.NewVersion(got.Version)).LessThan(version.Must(version.NewVersion(v)))
+}
+
 // newQueryRun is a working directory for terraform query (Terraform 1.14 and later; OpenTofu has no query
 // command), against an emulator started with opts. It skips the test on a CLI without it.
 func newQueryRun(t *testing.T, opts emulator.Options) (*terraform, *acctest.Env) {
@@ -28,19 +49,8 @@ func newQueryRun(t *testing.T, opts emulator.Options) (*terraform, *acctest.Env)
 	if err != nil {
 		t.Skipf("no terraform CLI: %v", err)
 	}
-	out, err := exec.CommandContext(t.Context(), bin, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("%s version: %v", bin, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", bin, err)
-	}
-	raw, _ := exec.CommandContext(t.Context(), bin, "version").Output()
-	if strings.Contains(string(raw), "OpenTofu") || version.Must(version.NewVersion(v.Version)).LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("terraform query needs Terraform 1.14 or later; %s is %s", bin, strings.SplitN(string(raw), "\n", 2)[0])
+	if !terraformAtLeast(t, bin, "1.14.0") {
+		t.Skipf("terraform query needs Terraform 1.14 or later, not %s", bin)
 	}
 	env := acctest.New(t, opts)
 	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: commandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -54,6 +55,13 @@ func TestExclusiveTableUpgradeFromSet(t *testing.T) {
 		}
 	}
 	tf.emptyPlan("after the labels are applied")
+	// The state upgraded from version 0, which had no identity, holds the table's identity again.
+	if terraformAtLeast(t, tf.bin, "1.12.0") {
+		want := []any{map[string]any{"space_key": "ENG"}}
+		if got := tf.stateIdentities("confluence_space_permissions_exclusive"); !reflect.DeepEqual(got, want) {
+			t.Errorf("identities after the upgrade: %v, want %v", got, want)
+		}
+	}
 }
 
 // rewriteState edits each instance of the local state file, as written by the CLI, and bumps its serial.
@@ -105,6 +113,38 @@ func toSchemaV0(t *testing.T, instance map[string]any) {
 	}
 	attrs["grants"] = list
 	instance["schema_version"] = 0
+	// Version 0 had no resource identity either.
+	delete(instance, "identity")
+	delete(instance, "identity_schema_version")
+}
+
+// stateIdentities are the resource identities of the local state's instances of typ, as the CLI wrote them.
+func (tf *terraform) stateIdentities(typ string) []any {
+	tf.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		tf.t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type      string
+			Instances []struct {
+				Identity any `json:"identity"`
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		tf.t.Fatal(err)
+	}
+	var out []any
+	for _, r := range state.Resources {
+		if r.Type == typ {
+			for _, inst := range r.Instances {
+				out = append(out, inst.Identity)
+			}
+		}
+	}
+	return out
 }
 
 // Adopting a space: terraform plan -generate-config-out writes the table with its default keys, and that
