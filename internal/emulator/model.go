@@ -250,6 +250,7 @@ type spaceRoleAssignment struct {
 	PrincipalType string // USER | GROUP | ACCESS_CLASS
 	PrincipalID   string
 	RoleID        string
+	seq           int // its number in st.roleAssignments (index.go)
 }
 
 type state struct {
@@ -274,18 +275,22 @@ type state struct {
 	orgGroupOrder []string
 	roleGrants    []*roleGrant
 
-	spaces      map[int64]*space
-	spaceOrder  []int64 // ascending ids
-	nextSpaceID int64
-	nextPageID  int64
-
-	spacePerms []*spacePermission
-	nextPermID int64
+	// The space index (index.go): spaces and their classic grants and role assignments.
+	spaces          map[int64]*space
+	spaceOrder      []int64 // ascending ids
+	spaceKeys       map[string]*space
+	spaceHomes      map[int64]*space // by home page id
+	spaceAccess     map[int64]*spaceEntries
+	spacePerms      map[int64]*spacePermission   // by id
+	roleAssignments map[int]*spaceRoleAssignment // by number
+	nextSpaceID     int64
+	nextPageID      int64
+	nextPermID      int64
+	nextAssignSeq   int
 
 	permissionCatalog []spacePermissionDef
 	spaceRoles        map[string]*spaceRole
 	spaceRoleOrder    []string
-	roleAssignments   []*spaceRoleAssignment
 }
 
 // Classic permissions granted to the seeded admin on every classic space, besides read/space.
@@ -312,6 +317,12 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		nextSpaceID: 98305,
 		nextPageID:  163841,
 		nextPermID:  1048577,
+
+		spaceKeys:       map[string]*space{},
+		spaceHomes:      map[int64]*space{},
+		spaceAccess:     map[int64]*spaceEntries{},
+		spacePerms:      map[int64]*spacePermission{},
+		roleAssignments: map[int]*spaceRoleAssignment{},
 	}
 	for _, name := range opts.ExtraDirectories {
 		st.extraDirs = append(st.extraDirs, directory{ID: newUUID(), Name: name})
@@ -356,9 +367,10 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	}
 	docs := st.addSpace("DOCS", "Documentation", admin.ID, now)
 	docs.Labels = []string{"docs", "public"}
-	st.roleAssignments = append(st.roleAssignments, &spaceRoleAssignment{
+	st.addRoleAssignment(&spaceRoleAssignment{
 		SpaceID: docs.ID, PrincipalType: "USER", PrincipalID: admin.ID, RoleID: st.spaceRoleByName("Admin").ID,
-	}, &spaceRoleAssignment{
+	})
+	st.addRoleAssignment(&spaceRoleAssignment{
 		SpaceID: docs.ID, PrincipalType: "GROUP", PrincipalID: usersGroup.ID, RoleID: st.spaceRoleByName("Viewer").ID,
 	})
 	for i := 1; i <= opts.ExtraSpaces; i++ {
@@ -478,12 +490,7 @@ func (st *state) removeOrgGroup(id string) {
 	delete(st.orgGroups, id)
 	st.orgGroupOrder = slices.DeleteFunc(st.orgGroupOrder, func(x string) bool { return x == id })
 	st.roleGrants = slices.DeleteFunc(st.roleGrants, func(g *roleGrant) bool { return g.GroupID == id })
-	st.spacePerms = slices.DeleteFunc(st.spacePerms, func(p *spacePermission) bool {
-		return p.PrincipalType == "group" && p.PrincipalID == id
-	})
-	st.roleAssignments = slices.DeleteFunc(st.roleAssignments, func(a *spaceRoleAssignment) bool {
-		return a.PrincipalType == "GROUP" && a.PrincipalID == id
-	})
+	st.dropGroupAccess(id)
 }
 
 // assignGroupRole grants roleID on resourceID to a group; it becomes visible after the delay.
@@ -529,8 +536,7 @@ func (st *state) addSpace(key, name, adminID string, now time.Time) *space {
 	}
 	st.nextSpaceID++
 	st.nextPageID += 7
-	st.spaces[s.ID] = s
-	st.spaceOrder = append(st.spaceOrder, s.ID)
+	st.indexSpace(s)
 	return s
 }
 
@@ -540,23 +546,6 @@ func (st *state) addClassicSpace(key, name, adminID, usersGroupID string, now ti
 		st.addSpacePermission(s.ID, "user", adminID, p[0], p[1])
 	}
 	st.addSpacePermission(s.ID, "group", usersGroupID, "read", "space")
-}
-
-func (st *state) addSpacePermission(spaceID int64, principalType, principalID, key, target string) {
-	st.spacePerms = append(st.spacePerms, &spacePermission{
-		ID: st.nextPermID, SpaceID: spaceID, PrincipalType: principalType, PrincipalID: principalID,
-		Key: key, Target: target,
-	})
-	st.nextPermID++
-}
-
-func (st *state) spaceByKey(key string) *space {
-	for _, id := range st.spaceOrder {
-		if s := st.spaces[id]; s.Key == key {
-			return s
-		}
-	}
-	return nil
 }
 
 func (st *state) spaceRoleByName(name string) *spaceRole {

@@ -1,0 +1,133 @@
+package emulator
+
+import "slices"
+
+// The space index. A scale run holds thousands of grants over hundreds of spaces, and the provider asks
+// about one space at a time (may the caller read it, list its grants, add one). Kept in flat site-wide
+// lists, every such request would cost the whole site; so the space-scoped state is held per space, and
+// a request about one space reads only that space's entries. The functions in this file are the only
+// writers of the index; everything else reads it through them or through the maps below.
+//
+//   - st.spaces (id → space), st.spaceKeys (key → space), st.spaceHomes (home page id → space), all
+//     set when a space is added (spaces are never renamed or deleted);
+//   - st.spaceAccess[id]: the space's classic grants, oldest first, and its role assignments, in the
+//     order they were made: the order the listings answer in (their cursors are offsets into it);
+//   - st.spacePerms: every classic grant of the site by its id (ids are unique site-wide), for the
+//     lookup of a grant by id and the few questions about the whole site (a deleted group's grants);
+//   - st.roleAssignments: every role assignment of the site by its number (the order it was first made),
+//     for the questions about the whole site (where a role is assigned, a deleted group's assignments).
+//
+// Both site-wide maps hold the same pointers as the per-space lists. Map iteration order is random: site-
+// wide questions must not depend on order (those that do walk st.spaceOrder and each space's lists).
+
+// spaceEntries is what the index holds for one space.
+type spaceEntries struct {
+	perms   []*spacePermission     // classic grants, oldest first
+	assigns []*spaceRoleAssignment // role assignments, in the order they were made
+}
+
+// indexSpace adds a new space to the index.
+func (st *state) indexSpace(s *space) {
+	st.spaces[s.ID] = s
+	st.spaceOrder = append(st.spaceOrder, s.ID)
+	st.spaceKeys[s.Key] = s
+	st.spaceHomes[s.HomepageID] = s
+	st.spaceAccess[s.ID] = &spaceEntries{}
+}
+
+func (st *state) spaceByKey(key string) *space { return st.spaceKeys[key] }
+
+// spaceByHomepage finds the space whose home page has the id.
+func (st *state) spaceByHomepage(id int64) *space { return st.spaceHomes[id] }
+
+// entries returns the index of a space; an unknown space has an empty one.
+func (st *state) entries(spaceID int64) *spaceEntries {
+	if x := st.spaceAccess[spaceID]; x != nil {
+		return x
+	}
+	return &spaceEntries{}
+}
+
+// permsOf returns the classic grants of a space, oldest first. Callers must not change the slice.
+func (st *state) permsOf(spaceID int64) []*spacePermission { return st.entries(spaceID).perms }
+
+// assignsOf returns the role assignments of a space, in the order they were made. Callers must not change
+// the slice.
+func (st *state) assignsOf(spaceID int64) []*spaceRoleAssignment { return st.entries(spaceID).assigns }
+
+// addSpacePermission grants a classic permission; the grant gets the next id.
+func (st *state) addSpacePermission(spaceID int64, principalType, principalID, key, target string) *spacePermission {
+	p := &spacePermission{
+		ID: st.nextPermID, SpaceID: spaceID, PrincipalType: principalType, PrincipalID: principalID,
+		Key: key, Target: target,
+	}
+	st.nextPermID++
+	x := st.spaceAccess[spaceID]
+	x.perms = append(x.perms, p)
+	st.spacePerms[p.ID] = p
+	return p
+}
+
+// setSpacePerms replaces the classic grants of a space with perms, a subset of them in their order (what a
+// removal leaves).
+func (st *state) setSpacePerms(spaceID int64, perms []*spacePermission) {
+	x := st.spaceAccess[spaceID]
+	for _, p := range x.perms {
+		delete(st.spacePerms, p.ID)
+	}
+	for _, p := range perms {
+		st.spacePerms[p.ID] = p
+	}
+	x.perms = perms
+}
+
+// addRoleAssignment records a new role assignment, after the space's others.
+func (st *state) addRoleAssignment(a *spaceRoleAssignment) {
+	a.seq = st.nextAssignSeq
+	st.nextAssignSeq++
+	x := st.spaceAccess[a.SpaceID]
+	x.assigns = append(x.assigns, a)
+	st.roleAssignments[a.seq] = a
+}
+
+// setSpaceAssigns replaces the role assignments of a space with assigns, in their order. An entry that
+// carries the number of one of the space's assignments for the same principal (an updated copy) keeps the
+// number; the others are new and get the next.
+func (st *state) setSpaceAssigns(spaceID int64, assigns []*spaceRoleAssignment) {
+	x := st.spaceAccess[spaceID]
+	before := make(map[int]*spaceRoleAssignment, len(x.assigns))
+	for _, a := range x.assigns {
+		before[a.seq] = a
+		delete(st.roleAssignments, a.seq)
+	}
+	for _, a := range assigns {
+		if old := before[a.seq]; old == nil || old.PrincipalType != a.PrincipalType || old.PrincipalID != a.PrincipalID {
+			a.seq = st.nextAssignSeq
+			st.nextAssignSeq++
+		}
+		st.roleAssignments[a.seq] = a
+	}
+	x.assigns = assigns
+}
+
+// dropGroupAccess removes every classic grant and role assignment of a group (it is being deleted). It walks
+// each space once, keeping the order of what stays.
+func (st *state) dropGroupAccess(groupID string) {
+	for _, id := range st.spaceOrder {
+		x := st.spaceAccess[id]
+		x.perms = slices.DeleteFunc(x.perms, func(p *spacePermission) bool {
+			gone := p.PrincipalType == principalGroup && p.PrincipalID == groupID
+			if gone {
+				delete(st.spacePerms, p.ID)
+			}
+			return gone
+		})
+		x.assigns = slices.DeleteFunc(x.assigns, func(a *spaceRoleAssignment) bool {
+			gone := a.PrincipalType == rolePrincipalGroup && a.PrincipalID == groupID
+			if gone {
+				delete(st.roleAssignments, a.seq)
+			}
+			return gone
+		})
+	}
+}
