@@ -1,6 +1,9 @@
 package emulator
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // The space index. A scale run holds thousands of grants over hundreds of spaces, and the provider asks
 // about one space at a time (may the caller read it, list its grants, add one). Kept in flat site-wide
@@ -39,6 +42,36 @@ func (st *state) spaceByKey(key string) *space { return st.spaceKeys[key] }
 
 // spaceByHomepage finds the space whose home page has the id.
 func (st *state) spaceByHomepage(id int64) *space { return st.spaceHomes[id] }
+
+// spacesNamed returns the spaces with one of keys and one of ids (a nil list matches every space), in id
+// order: the candidates of a spaces listing, found through the index when the listing names keys or ids
+// (the provider's key→id lookups) rather than by walking every space.
+func (st *state) spacesNamed(keys []string, ids []int64) []*space {
+	out := []*space{}
+	if len(keys) == 0 && len(ids) == 0 {
+		for _, id := range st.spaceOrder {
+			out = append(out, st.spaces[id])
+		}
+		return out
+	}
+	add := func(s *space) {
+		if s != nil && (len(keys) == 0 || slices.Contains(keys, s.Key)) && (len(ids) == 0 || slices.Contains(ids, s.ID)) &&
+			!slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if len(keys) > 0 {
+		for _, k := range keys {
+			add(st.spaceKeys[k])
+		}
+	} else {
+		for _, id := range ids {
+			add(st.spaces[id])
+		}
+	}
+	slices.SortFunc(out, func(a, b *space) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
 
 // entries returns the index of a space; an unknown space has an empty one.
 func (st *state) entries(spaceID int64) *spaceEntries {

@@ -250,3 +250,41 @@ func TestIndexStaysConsistentThroughWrites(t *testing.T) {
 	}
 	e.mu.Unlock()
 }
+
+// A spaces listing that names keys or ids finds them through the index, with the answer a walk of every
+// space gives: each space once, in id order, keys and ids both matching when both are given.
+func TestSpacesNamed(t *testing.T) {
+	st := New(Options{ExtraSpaces: 5}).st
+	keysOf := func(list []*space) []string {
+		var out []string
+		for _, s := range list {
+			out = append(out, s.Key)
+		}
+		return out
+	}
+	walk := func(keys []string, ids []int64) []string {
+		var out []string
+		for _, id := range st.spaceOrder {
+			s := st.spaces[id]
+			if (len(keys) == 0 || slices.Contains(keys, s.Key)) && (len(ids) == 0 || slices.Contains(ids, s.ID)) {
+				out = append(out, s.Key)
+			}
+		}
+		return out
+	}
+	eng, gen3 := st.spaceByKey("ENG").ID, st.spaceByKey("GEN0003").ID
+	for _, c := range []struct {
+		keys []string
+		ids  []int64
+		want []string
+	}{
+		{nil, nil, walk(nil, nil)},
+		{[]string{"GEN0003", "ENG", "GEN0003", "NOPE"}, nil, []string{"ENG", "GEN0003"}},
+		{nil, []int64{gen3, 1, eng, gen3}, []string{"ENG", "GEN0003"}},
+		{[]string{"GEN0003", "HR"}, []int64{gen3, eng}, []string{"GEN0003"}},
+	} {
+		if got := keysOf(st.spacesNamed(c.keys, c.ids)); !slices.Equal(got, c.want) || !slices.Equal(got, walk(c.keys, c.ids)) {
+			t.Errorf("keys %v ids %v: %v, want %v", c.keys, c.ids, got, c.want)
+		}
+	}
+}
