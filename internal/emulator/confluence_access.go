@@ -134,13 +134,13 @@ func (e *Emulator) lockAccess() time.Time {
 
 func (st *state) memberOf(accountID, groupID string) bool {
 	g := st.orgGroups[groupID]
-	return g != nil && slices.Contains(g.Members, accountID)
+	return g != nil && g.hasMember(accountID)
 }
 
 // productAdmin reports whether the account administers the site (site-admins or org-admins).
 func (st *state) productAdmin(accountID string) bool {
 	for _, name := range []string{groupSiteAdmins, groupOrgAdmins} {
-		if g := st.orgGroupByName(name); g != nil && slices.Contains(g.Members, accountID) {
+		if g := st.orgGroupByName(name); g != nil && g.hasMember(accountID) {
 			return true
 		}
 	}

@@ -164,3 +164,41 @@ func (st *state) dropGroupAccess(groupID string) {
 		})
 	}
 }
+
+// Group members. orgGroup.Members keeps the order members joined (what the member listings answer);
+// memberSet answers "is the account a member" in one lookup, which every group grant a permission check
+// meets would otherwise pay with a walk of the group. These methods are the only writers of both.
+
+// hasMember reports whether the account is a member of the group.
+func (g *orgGroup) hasMember(accountID string) bool { return g.memberSet[accountID] }
+
+// addMember adds the account after the others; false when it is a member already.
+func (g *orgGroup) addMember(accountID string) bool {
+	if g.memberSet[accountID] {
+		return false
+	}
+	if g.memberSet == nil {
+		g.memberSet = map[string]bool{}
+	}
+	g.memberSet[accountID] = true
+	g.Members = append(g.Members, accountID)
+	return true
+}
+
+// removeMember removes the account; false when it was not a member.
+func (g *orgGroup) removeMember(accountID string) bool {
+	if !g.memberSet[accountID] {
+		return false
+	}
+	delete(g.memberSet, accountID)
+	g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return m == accountID })
+	return true
+}
+
+// setMembers makes the accounts the group's members, in their order, each once.
+func (g *orgGroup) setMembers(accountIDs []string) {
+	g.Members, g.memberSet = g.Members[:0], map[string]bool{}
+	for _, id := range accountIDs {
+		g.addMember(id)
+	}
+}

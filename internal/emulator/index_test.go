@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -181,6 +182,16 @@ func checkIndex(t *testing.T, st *state) {
 	if len(st.spacePerms) != perms || len(st.roleAssignments) != assigns || len(st.spaceKeys) != len(st.spaceOrder) {
 		t.Errorf("site-wide maps hold %d grants and %d assignments, the spaces %d and %d", len(st.spacePerms), len(st.roleAssignments), perms, assigns)
 	}
+	for _, id := range st.orgGroupOrder {
+		g := st.orgGroups[id]
+		set := map[string]bool{}
+		for _, m := range g.Members {
+			set[m] = true
+		}
+		if len(set) != len(g.Members) || !maps.Equal(set, g.memberSet) {
+			t.Errorf("group %s: members %v, member set %v", g.Name, g.Members, g.memberSet)
+		}
+	}
 }
 
 // The index stays consistent through every kind of write: grants and their cascading removal, role
@@ -215,8 +226,20 @@ func TestIndexStaysConsistentThroughWrites(t *testing.T) {
 	assign([]any{map[string]any{"principal": map[string]any{"principalType": "GROUP", "principalId": g.ID}, "roleId": viewer}})
 	assign([]any{map[string]any{"principal": map[string]any{"principalType": "ACCESS_CLASS", "principalId": accessClassLicensed}, "roleId": viewer}})
 	assign([]any{map[string]any{"principal": map[string]any{"principalType": "ACCESS_CLASS", "principalId": accessClassLicensed}}})
+	admin := e.creds.AdminAccountID
+	for _, step := range []struct{ method, query string }{
+		{http.MethodPost, "groupId=" + g.ID}, {http.MethodPost, "groupId=" + g.ID}, // twice: a no-op
+		{http.MethodDelete, "groupId=" + g.ID + "&accountId=" + admin}, {http.MethodPost, "groupId=" + g.ID},
+	} {
+		if status, body := c.call(step.method, "/wiki/rest/api/group/userByGroupId?"+step.query, map[string]any{"accountId": admin}); status >= 300 {
+			t.Fatalf("%s member: %d %v", step.method, status, body)
+		}
+	}
 	e.mu.Lock()
 	checkIndex(t, e.st)
+	if !slices.Equal(g.Members, []string{admin}) || !e.st.memberOf(admin, g.ID) {
+		t.Errorf("members after add, add, remove, add: %v", g.Members)
+	}
 	eng := e.st.spaceByKey("ENG")
 	var readID int64
 	for _, p := range e.st.permsOf(eng.ID) {
@@ -287,4 +310,44 @@ func TestSpacesNamed(t *testing.T) {
 			t.Errorf("keys %v ids %v: %v, want %v", c.keys, c.ids, got, c.want)
 		}
 	}
+}
+
+// A SCIM group's org group keeps its member set in step with its members through every sync: create,
+// PATCH add, a member's deactivation and re-activation.
+func TestSCIMSyncKeepsMemberSets(t *testing.T) {
+	e := New(Options{})
+	srv := httptest.NewServer(e.Handler())
+	defer srv.Close()
+	user := func(name string) string {
+		u := scimCall(t, srv, e, http.MethodPost, "/Users", map[string]any{
+			"userName": name, "emails": []any{map[string]any{"value": name, "primary": true}},
+		})
+		return u["id"].(string)
+	}
+	u1, u2 := user("one@example.com"), user("two@example.com")
+	g := scimCall(t, srv, e, http.MethodPost, "/Groups", map[string]any{"displayName": "Platform", "members": []any{map[string]any{"value": u1}}})
+	gid := g["id"].(string)
+	check := func(step string, want int) {
+		t.Helper()
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		checkIndex(t, e.st)
+		if og := e.st.orgGroupByName("Platform"); len(og.Members) != want {
+			t.Errorf("%s: org members %v, want %d", step, og.Members, want)
+		}
+	}
+	check("create", 1)
+	scimCall(t, srv, e, http.MethodPatch, "/Groups/"+gid, map[string]any{
+		"schemas":    []string{schemaPatchOp},
+		"Operations": []any{map[string]any{"op": "add", "path": "members", "value": []any{map[string]any{"value": u2}}}},
+	})
+	check("add", 2)
+	scimCall(t, srv, e, http.MethodPatch, "/Users/"+u1, map[string]any{
+		"schemas": []string{schemaPatchOp}, "Operations": []any{map[string]any{"op": "replace", "path": "active", "value": false}},
+	})
+	check("deactivate a member", 1)
+	if again := user("one@example.com"); again != u1 { // a POST of the same userName re-activates the user
+		t.Fatalf("re-activation made a new user %s, want %s", again, u1)
+	}
+	check("re-activate it", 2)
 }

@@ -180,7 +180,8 @@ type orgGroup struct {
 	ManagedBy      string // managedByExternal | managedByAdmins
 	Default        bool   // default groups cannot be deleted
 	ScimGroupID    string
-	Members        []string // account ids
+	Members        []string // account ids, in the order they joined; written through setMembers, addMember, removeMember (index.go)
+	memberSet      map[string]bool
 	Created        time.Time
 	// VisibleAt is when the group shows in the Admin API; SCIM groups arrive after the
 	// propagation delay.
@@ -343,7 +344,7 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	for _, name := range []string{groupConfluenceUsers, groupSiteAdmins, groupOrgAdmins} {
 		g := st.addOrgGroup(name, "", managedByAdmins, false, now, now)
 		g.Default = true
-		g.Members = []string{admin.ID}
+		g.addMember(admin.ID)
 	}
 	// Product access of the default groups, visible from the start.
 	st.roleGrants = append(st.roleGrants,
@@ -402,7 +403,7 @@ func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
 				a.LastActive = map[string]time.Time{"confluence": now}
 			}
 			st.addAccount(a)
-			guests.Members = append(guests.Members, a.ID)
+			guests.addMember(a.ID)
 		}
 	}
 
@@ -433,7 +434,7 @@ func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
 				a.DeactivateAt = now
 			}
 			st.addAccount(a)
-			users.Members = append(users.Members, id)
+			users.addMember(id)
 		}
 	}
 }
