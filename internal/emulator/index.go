@@ -202,3 +202,10 @@ func (g *orgGroup) setMembers(accountIDs []string) {
 		g.addMember(id)
 	}
 }
+
+// addRoleGrant records a group's product role, after the group's others. Role grants are held by group
+// (st.roleGrants): every question about them (a group's roles, whether it grants admin, whether an account
+// may use the site) is about one group.
+func (st *state) addRoleGrant(g *roleGrant) {
+	st.roleGrants[g.GroupID] = append(st.roleGrants[g.GroupID], g)
+}

@@ -274,7 +274,7 @@ type state struct {
 
 	orgGroups     map[string]*orgGroup
 	orgGroupOrder []string
-	roleGrants    []*roleGrant
+	roleGrants    map[string][]*roleGrant // by group id, each group's in the order they were made
 
 	// The space index (index.go): spaces and their classic grants and role assignments.
 	spaces          map[int64]*space
@@ -313,6 +313,7 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		scimUsers:   map[string]*scimUser{},
 		scimGroups:  map[string]*scimGroup{},
 		orgGroups:   map[string]*orgGroup{},
+		roleGrants:  map[string][]*roleGrant{},
 		spaces:      map[int64]*space{},
 		spaceRoles:  map[string]*spaceRole{},
 		nextSpaceID: 98305,
@@ -347,10 +348,8 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 		g.addMember(admin.ID)
 	}
 	// Product access of the default groups, visible from the start.
-	st.roleGrants = append(st.roleGrants,
-		&roleGrant{GroupID: st.orgGroupByName(groupConfluenceUsers).ID, ResourceID: st.site.ari(), RoleID: "atlassian/user", VisibleAt: now},
-		&roleGrant{GroupID: st.orgGroupByName(groupSiteAdmins).ID, ResourceID: st.site.ari(), RoleID: "atlassian/admin", VisibleAt: now},
-	)
+	st.addRoleGrant(&roleGrant{GroupID: st.orgGroupByName(groupConfluenceUsers).ID, ResourceID: st.site.ari(), RoleID: "atlassian/user", VisibleAt: now})
+	st.addRoleGrant(&roleGrant{GroupID: st.orgGroupByName(groupSiteAdmins).ID, ResourceID: st.site.ari(), RoleID: "atlassian/admin", VisibleAt: now})
 	st.seedPopulation(c, opts, now)
 
 	st.permissionCatalog = defaultPermissionCatalog()
@@ -392,7 +391,7 @@ func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
 		// as group role assignments only, so guests hold atlassian/guest on the Confluence site through one
 		// admin-managed group, which users/search finds by roleIds ["atlassian/guest"] and the site ARI.
 		guests := st.addOrgGroup(groupConfluenceGuests, "Guests of the Confluence site", managedByAdmins, false, now, now)
-		st.roleGrants = append(st.roleGrants, &roleGrant{GroupID: guests.ID, ResourceID: st.site.ari(), RoleID: "atlassian/guest", VisibleAt: now})
+		st.addRoleGrant(&roleGrant{GroupID: guests.ID, ResourceID: st.site.ari(), RoleID: "atlassian/guest", VisibleAt: now})
 		for i, email := range emails {
 			name, _, _ := strings.Cut(email, "@")
 			a := &account{
@@ -490,28 +489,26 @@ func (st *state) visibleOrgGroups(now time.Time) []*orgGroup {
 func (st *state) removeOrgGroup(id string) {
 	delete(st.orgGroups, id)
 	st.orgGroupOrder = slices.DeleteFunc(st.orgGroupOrder, func(x string) bool { return x == id })
-	st.roleGrants = slices.DeleteFunc(st.roleGrants, func(g *roleGrant) bool { return g.GroupID == id })
+	delete(st.roleGrants, id)
 	st.dropGroupAccess(id)
 }
 
 // assignGroupRole grants roleID on resourceID to a group; it becomes visible after the delay.
 // Assigning a role the group already holds (or is about to hold) changes nothing.
 func (st *state) assignGroupRole(groupID, resourceID, roleID string, now time.Time) {
-	for _, g := range st.roleGrants {
-		if g.GroupID == groupID && g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
+	for _, g := range st.roleGrants[groupID] {
+		if g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
 			return
 		}
 	}
-	st.roleGrants = append(st.roleGrants, &roleGrant{
-		GroupID: groupID, ResourceID: resourceID, RoleID: roleID, VisibleAt: now.Add(st.propagation),
-	})
+	st.addRoleGrant(&roleGrant{GroupID: groupID, ResourceID: resourceID, RoleID: roleID, VisibleAt: now.Add(st.propagation)})
 }
 
 // revokeGroupRole revokes a held role; the revocation becomes visible after the delay.
 func (st *state) revokeGroupRole(groupID, resourceID, roleID string, now time.Time) bool {
 	found := false
-	for _, g := range st.roleGrants {
-		if g.GroupID == groupID && g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
+	for _, g := range st.roleGrants[groupID] {
+		if g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
 			g.Revoked, g.RevokeVisibleAt, found = true, now.Add(st.propagation), true
 		}
 	}
@@ -521,8 +518,8 @@ func (st *state) revokeGroupRole(groupID, resourceID, roleID string, now time.Ti
 // visibleGroupRoles returns the roles per resource the Admin API reports for a group at now.
 func (st *state) visibleGroupRoles(groupID string, now time.Time) map[string][]string {
 	out := map[string][]string{}
-	for _, g := range st.roleGrants {
-		if g.GroupID == groupID && g.visible(now) && !slices.Contains(out[g.ResourceID], g.RoleID) {
+	for _, g := range st.roleGrants[groupID] {
+		if g.visible(now) && !slices.Contains(out[g.ResourceID], g.RoleID) {
 			out[g.ResourceID] = append(out[g.ResourceID], g.RoleID)
 		}
 	}
