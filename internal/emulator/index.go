@@ -3,6 +3,8 @@ package emulator
 import (
 	"cmp"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // The space index. A scale run holds thousands of grants over hundreds of spaces, and the provider asks
@@ -208,4 +210,48 @@ func (g *orgGroup) setMembers(accountIDs []string) {
 // may use the site) is about one group.
 func (st *state) addRoleGrant(g *roleGrant) {
 	st.roleGrants[g.GroupID] = append(st.roleGrants[g.GroupID], g)
+}
+
+// Org groups by name. Names are unique but for case (every create checks), and looked up case-insensitively
+// on group writes, grants to a group named by name and every product admin check; st.orgGroupNames keeps
+// the ids of each folded name in group order, so orgGroupByName answers the first, as a walk would.
+
+// foldName maps a name to a key that is equal for exactly the names strings.EqualFold calls equal: each
+// rune becomes the smallest rune of its simple case-folding orbit.
+func foldName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	for _, r := range name {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
+}
+
+func (st *state) indexGroupName(g *orgGroup) {
+	k := foldName(g.Name)
+	st.orgGroupNames[k] = append(st.orgGroupNames[k], g.ID)
+}
+
+func (st *state) unindexGroupName(g *orgGroup) {
+	if g == nil {
+		return
+	}
+	k := foldName(g.Name)
+	if ids := slices.DeleteFunc(st.orgGroupNames[k], func(id string) bool { return id == g.ID }); len(ids) > 0 {
+		st.orgGroupNames[k] = ids
+	} else {
+		delete(st.orgGroupNames, k)
+	}
+}
+
+// orgGroupByName returns the first org group whose name equals name but for case.
+func (st *state) orgGroupByName(name string) *orgGroup {
+	if ids := st.orgGroupNames[foldName(name)]; len(ids) > 0 {
+		return st.orgGroups[ids[0]]
+	}
+	return nil
 }

@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // indexClient calls the emulator's handler in process and turns a panic of the handler into a test
@@ -350,4 +352,44 @@ func TestSCIMSyncKeepsMemberSets(t *testing.T) {
 		t.Fatalf("re-activation made a new user %s, want %s", again, u1)
 	}
 	check("re-activate it", 2)
+}
+
+// foldName keys names as strings.EqualFold compares them, so the name index finds what a case-insensitive
+// walk of the groups found.
+func TestFoldNameAgreesWithEqualFold(t *testing.T) {
+	names := []string{
+		"Platform", "PLATFORM", "platform", "Kelvin", "\u212aelvin", "kelvin", "\u017fite-admins", "SITE-ADMINS",
+		"stra\u00dfe", "STRASSE", "\u03a3\u03c3\u03c2", "\u03c3\u03a3\u03a3", "caf\u00e9", "CAF\u00c9", "cafe", "a\xffb", "a\xfeb", "a\ufffdb", "",
+	}
+	for _, a := range names {
+		for _, b := range names {
+			if got, want := foldName(a) == foldName(b), strings.EqualFold(a, b); got != want {
+				t.Errorf("%q, %q: same key %v, EqualFold %v", a, b, got, want)
+			}
+		}
+	}
+	for r := rune(0); r < 0x30000; r++ {
+		if k := foldName(string(r)); !strings.EqualFold(k, string(r)) {
+			t.Fatalf("key %q of %q is not in its case-folding orbit", k, string(r))
+		}
+	}
+}
+
+// orgGroupByName answers the first group of a name in group order, and forgets a deleted group.
+func TestOrgGroupByName(t *testing.T) {
+	st := New(Options{}).st
+	now := time.Now()
+	a := st.addOrgGroup("Team", "", managedByAdmins, false, now, now)
+	b := st.addOrgGroup("TEAM", "", managedByAdmins, false, now, now) // the model allows it; every API refuses it
+	if st.orgGroupByName("team") != a || st.orgGroupByName(groupSiteAdmins) == nil || st.orgGroupByName("nope") != nil {
+		t.Fatal("lookup by name")
+	}
+	st.removeOrgGroup(a.ID)
+	if st.orgGroupByName("tEaM") != b {
+		t.Error("after deleting the first, the second of the name is found")
+	}
+	st.removeOrgGroup(b.ID)
+	if st.orgGroupByName("team") != nil || len(st.orgGroupNames) != len(st.orgGroups) {
+		t.Errorf("deleted groups stay in the name index: %v", st.orgGroupNames)
+	}
 }

@@ -274,6 +274,7 @@ type state struct {
 
 	orgGroups     map[string]*orgGroup
 	orgGroupOrder []string
+	orgGroupNames map[string][]string     // foldName(name) → ids, in orgGroupOrder (index.go)
 	roleGrants    map[string][]*roleGrant // by group id, each group's in the order they were made
 
 	// The space index (index.go): spaces and their classic grants and role assignments.
@@ -314,11 +315,13 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		scimGroups:  map[string]*scimGroup{},
 		orgGroups:   map[string]*orgGroup{},
 		roleGrants:  map[string][]*roleGrant{},
-		spaces:      map[int64]*space{},
-		spaceRoles:  map[string]*spaceRole{},
-		nextSpaceID: 98305,
-		nextPageID:  163841,
-		nextPermID:  1048577,
+
+		orgGroupNames: map[string][]string{},
+		spaces:        map[int64]*space{},
+		spaceRoles:    map[string]*spaceRole{},
+		nextSpaceID:   98305,
+		nextPageID:    163841,
+		nextPermID:    1048577,
 
 		spaceKeys:       map[string]*space{},
 		spaceHomes:      map[int64]*space{},
@@ -462,16 +465,8 @@ func (st *state) addOrgGroup(name, description, managedBy string, external bool,
 	}
 	st.orgGroups[g.ID] = g
 	st.orgGroupOrder = append(st.orgGroupOrder, g.ID)
+	st.indexGroupName(g)
 	return g
-}
-
-func (st *state) orgGroupByName(name string) *orgGroup {
-	for _, id := range st.orgGroupOrder {
-		if g := st.orgGroups[id]; strings.EqualFold(g.Name, name) {
-			return g
-		}
-	}
-	return nil
 }
 
 // visibleOrgGroups lists the org groups the Admin API shows at now.
@@ -487,6 +482,7 @@ func (st *state) visibleOrgGroups(now time.Time) []*orgGroup {
 
 // removeOrgGroup deletes a group and everything granted through it.
 func (st *state) removeOrgGroup(id string) {
+	st.unindexGroupName(st.orgGroups[id])
 	delete(st.orgGroups, id)
 	st.orgGroupOrder = slices.DeleteFunc(st.orgGroupOrder, func(x string) bool { return x == id })
 	delete(st.roleGrants, id)
