@@ -7,23 +7,28 @@ import (
 	"unicode"
 )
 
-// The space index. A scale run holds thousands of grants over hundreds of spaces, and the provider asks
+// The state's indexes. A scale run holds thousands of grants over hundreds of spaces, and the provider asks
 // about one space at a time (may the caller read it, list its grants, add one). Kept in flat site-wide
-// lists, every such request would cost the whole site; so the space-scoped state is held per space, and
-// a request about one space reads only that space's entries. The functions in this file are the only
-// writers of the index; everything else reads it through them or through the maps below.
+// lists, every such request would cost the whole site; so the space-scoped state is held per space, and a
+// request about one space reads only that space's entries (TestRequestsAboutOneSpaceReadOnlyThatSpace
+// proves it; BenchmarkListSpacePermissions measures it). The functions in this file are the only writers
+// of the indexes; everything else reads through them or through the maps below.
 //
 //   - st.spaces (id → space), st.spaceKeys (key → space), st.spaceHomes (home page id → space), all
 //     set when a space is added (spaces are never renamed or deleted);
 //   - st.spaceAccess[id]: the space's classic grants, oldest first, and its role assignments, in the
 //     order they were made: the order the listings answer in (their cursors are offsets into it);
 //   - st.spacePerms: every classic grant of the site by its id (ids are unique site-wide), for the
-//     lookup of a grant by id and the few questions about the whole site (a deleted group's grants);
+//     lookup of a grant by id;
 //   - st.roleAssignments: every role assignment of the site by its number (the order it was first made),
-//     for the questions about the whole site (where a role is assigned, a deleted group's assignments).
+//     for the questions about the whole site (where a role is assigned, anonymous access moving with a
+//     role update).
 //
 // Both site-wide maps hold the same pointers as the per-space lists. Map iteration order is random: site-
 // wide questions must not depend on order (those that do walk st.spaceOrder and each space's lists).
+//
+// Below the space index are the group indexes a permission check meets: each org group's member set, the
+// product role grants by group, and the org groups by case-folded name.
 
 // spaceEntries is what the index holds for one space.
 type spaceEntries struct {
