@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,45 @@ func BenchmarkListSpacePermissions(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkOneSpaceRequests measures the other requests a scale run makes about one space, at the same two
+// site sizes: the key→id lookup (GET /spaces?keys=), a grant refused as a duplicate (the v1 write's access
+// and duplicate checks, leaving the state as it was), and the content permission check of the space's home
+// page.
+func BenchmarkOneSpaceRequests(b *testing.B) {
+	for _, spaces := range []int{10, 1000} {
+		e := newScaleSite(spaces, benchGrantsPerSpace)
+		h := e.Handler()
+		auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(e.creds.Email+":"+e.creds.APIToken))
+		key := fmt.Sprintf("GEN%04d", spaces/2)
+		e.mu.Lock()
+		home := strconv.FormatInt(e.st.spaceByKey(key).HomepageID, 10)
+		e.mu.Unlock()
+		admin := e.creds.AdminAccountID
+		for _, c := range []struct {
+			name, method, path, body string
+			want                     int
+		}{
+			{"lookup-key", http.MethodGet, "/wiki/api/v2/spaces?keys=" + key, "", http.StatusOK},
+			{"grant-duplicate", http.MethodPost, "/wiki/rest/api/space/" + key + "/permission",
+				`{"subject":{"type":"user","identifier":"` + admin + `"},"operation":{"key":"read","target":"space"}}`, http.StatusBadRequest},
+			{"check-content", http.MethodPost, "/wiki/rest/api/content/" + home + "/permission/check",
+				`{"subject":{"type":"user","identifier":"` + admin + `"},"operation":"read"}`, http.StatusOK},
+		} {
+			b.Run(c.name+"/spaces="+strconv.Itoa(spaces), func(b *testing.B) {
+				for b.Loop() {
+					req := httptest.NewRequestWithContext(b.Context(), c.method, c.path, strings.NewReader(c.body))
+					req.Header.Set("Authorization", auth)
+					req.Header.Set("Content-Type", "application/json")
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, req)
+					if rec.Code != c.want {
+						b.Fatalf("status %d, want %d: %s", rec.Code, c.want, rec.Body)
+					}
+				}
+			})
+		}
 	}
 }
