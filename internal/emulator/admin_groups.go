@@ -145,7 +145,7 @@ func (st *state) groupMatches(g *orgGroup, dir string, q *groupSearch, now time.
 		q.GroupIDs != nil && !slices.Contains(q.GroupIDs, g.ID),
 		q.GroupNames != nil && !slices.ContainsFunc(q.GroupNames, func(n string) bool { return strings.EqualFold(n, g.Name) }),
 		q.SearchTerm != nil && !strings.Contains(strings.ToLower(g.Name), strings.ToLower(*q.SearchTerm)),
-		q.AccountIDs != nil && !slices.ContainsFunc(q.AccountIDs, func(a string) bool { return slices.Contains(g.Members, a) }):
+		q.AccountIDs != nil && !slices.ContainsFunc(q.AccountIDs, g.hasMember):
 		return false
 	case q.ResourceIDs != nil || q.ResourceOwners != nil || q.RoleIDs != nil:
 		return st.holdsRole(g.ID, q.ResourceIDs, q.ResourceOwners, q.RoleIDs, now)
@@ -229,11 +229,10 @@ func (e *Emulator) adminAddMember(w http.ResponseWriter, r *http.Request) {
 		if st.accounts[in.AccountID] == nil {
 			return adminFail(http.StatusNotFound, codeUserNotFound, "User %s was not found.", in.AccountID)
 		}
-		if slices.Contains(g.Members, in.AccountID) {
+		if !g.addMember(in.AccountID) {
 			// 409 also means a user limit was reached; clients tell the two apart by "already".
 			return adminFail(http.StatusConflict, codeConflict, "The user is already in the group.")
 		}
-		g.Members = append(g.Members, in.AccountID)
 		return replyOK(http.StatusNoContent, nil)
 	})
 }
@@ -245,11 +244,9 @@ func (e *Emulator) adminRemoveMember(w http.ResponseWriter, r *http.Request) {
 		if g == nil {
 			return fail
 		}
-		i := slices.Index(g.Members, account)
-		if i < 0 {
+		if !g.removeMember(account) {
 			return adminFail(http.StatusNotFound, codeUserNotFound, "User %s is not a member of the group.", account)
 		}
-		g.Members = slices.Delete(g.Members, i, i+1)
 		return replyOK(http.StatusNoContent, nil)
 	})
 }

@@ -52,8 +52,8 @@ func resourceOwner(ari string) string {
 
 // grantsAdmin reports whether a group holds an admin role on any resource.
 func (st *state) grantsAdmin(groupID string) bool {
-	return slices.ContainsFunc(st.roleGrants, func(r *roleGrant) bool {
-		return r.GroupID == groupID && !r.Revoked && slices.Contains(adminRoles, r.RoleID)
+	return slices.ContainsFunc(st.roleGrants[groupID], func(r *roleGrant) bool {
+		return !r.Revoked && slices.Contains(adminRoles, r.RoleID)
 	})
 }
 

@@ -73,7 +73,7 @@ func claimStatus(a *account) string {
 func (st *state) accountGroups(accountID, dir string, now time.Time) []*orgGroup {
 	var out []*orgGroup
 	for _, g := range st.visibleOrgGroups(now) {
-		if (dir == allDirectories || g.DirectoryID == dir) && slices.Contains(g.Members, accountID) {
+		if (dir == allDirectories || g.DirectoryID == dir) && g.hasMember(accountID) {
 			out = append(out, g)
 		}
 	}
@@ -94,7 +94,7 @@ func (st *state) accountResources(accountID string, now time.Time) int {
 func (st *state) platformRoles(accountID string) []string {
 	roles := []string{}
 	for name, role := range map[string]string{groupOrgAdmins: "atlassian/org-admin", groupSiteAdmins: "atlassian/site-admin"} {
-		if g := st.orgGroupByName(name); g != nil && slices.Contains(g.Members, accountID) {
+		if g := st.orgGroupByName(name); g != nil && g.hasMember(accountID) {
 			roles = append(roles, role)
 		}
 	}

@@ -134,13 +134,13 @@ func (e *Emulator) lockAccess() time.Time {
 
 func (st *state) memberOf(accountID, groupID string) bool {
 	g := st.orgGroups[groupID]
-	return g != nil && slices.Contains(g.Members, accountID)
+	return g != nil && g.hasMember(accountID)
 }
 
 // productAdmin reports whether the account administers the site (site-admins or org-admins).
 func (st *state) productAdmin(accountID string) bool {
 	for _, name := range []string{groupSiteAdmins, groupOrgAdmins} {
-		if g := st.orgGroupByName(name); g != nil && slices.Contains(g.Members, accountID) {
+		if g := st.orgGroupByName(name); g != nil && g.hasMember(accountID) {
 			return true
 		}
 	}
@@ -211,13 +211,13 @@ func (st *state) roleApplies(a *spaceRoleAssignment, sub permissionSubject) bool
 // "update/page"). It judges space permissions alone; who may use the site is the caller's concern
 // (contentAccess).
 func (st *state) holds(spaceID int64, sub permissionSubject, classicPerm, rolePerm string) bool {
-	for _, p := range st.spacePerms {
-		if p.SpaceID == spaceID && permID(p.Key, p.Target) == classicPerm && st.classicApplies(p, sub) {
+	for _, p := range st.permsOf(spaceID) {
+		if permID(p.Key, p.Target) == classicPerm && st.classicApplies(p, sub) {
 			return true
 		}
 	}
-	for _, a := range st.roleAssignments {
-		if a.SpaceID != spaceID || !st.roleApplies(a, sub) {
+	for _, a := range st.assignsOf(spaceID) {
+		if !st.roleApplies(a, sub) {
 			continue
 		}
 		if r := st.spaceRoles[a.RoleID]; r != nil && slices.Contains(r.Permissions, rolePerm) {
@@ -233,8 +233,8 @@ func (st *state) can(spaceID int64, accountID, perm string) bool {
 	return st.holds(spaceID, userSubject(accountID), perm, perm)
 }
 
-// adminHolders counts the principals that administer a space in a (possibly hypothetical) set of classic
-// grants and role assignments. The space must always keep one: Confluence refuses to remove "all of the
+// adminHolders counts the principals that administer a space in a (possibly hypothetical) set of its
+// classic grants and role assignments. The space must always keep one: Confluence refuses to remove "all of the
 // admin permissions" (§3.4), and the emulator protects role-administered spaces the same way.
 func (st *state) adminHolders(spaceID int64, perms []*spacePermission, assigns []*spaceRoleAssignment, rolePerms func(roleID string) []string) int {
 	n := 0

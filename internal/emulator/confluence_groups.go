@@ -262,9 +262,7 @@ func (e *Emulator) v1AddGroupMember(w http.ResponseWriter, r *http.Request) {
 		if strings.TrimSpace(in.AccountID) == "" || st.accounts[in.AccountID] == nil {
 			return replyFail(http.StatusBadRequest, "No user found with accountId %s", in.AccountID) // documented 400: accountId missing or invalid
 		}
-		if !slices.Contains(g.Members, in.AccountID) { // UNCONFIRMED: adding a member twice is a no-op 201
-			g.Members = append(g.Members, in.AccountID)
-		}
+		g.addMember(in.AccountID) // UNCONFIRMED: adding a member twice is a no-op 201
 		return replyOK(http.StatusCreated, nil)
 	})
 }
@@ -285,7 +283,7 @@ func (e *Emulator) v1RemoveGroupMember(w http.ResponseWriter, r *http.Request) {
 		if st.accounts[acct] == nil {
 			return replyFail(http.StatusNotFound, "No user found with accountId %s", acct)
 		}
-		g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return m == acct })
+		g.removeMember(acct)
 		return replyOK(http.StatusNoContent, nil)
 	})
 }
@@ -306,7 +304,7 @@ func (e *Emulator) v1UserMemberOf(w http.ResponseWriter, r *http.Request) {
 		// UNCONFIRMED: an unknown account has no groups (200, empty); the spec documents no 404.
 		var items []any
 		for _, g := range st.visibleOrgGroups(now) {
-			if slices.Contains(g.Members, acct) {
+			if g.hasMember(acct) {
 				items = append(items, renderV1Group(g, base))
 			}
 		}

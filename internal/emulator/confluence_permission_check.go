@@ -59,16 +59,6 @@ func (st *state) contentAccess(s *space, sub permissionSubject, operation string
 	return true, ""
 }
 
-// spaceByHomepage finds the space whose home page has the id.
-func (st *state) spaceByHomepage(id int64) *space {
-	for _, sid := range st.spaceOrder {
-		if s := st.spaces[sid]; s.HomepageID == id {
-			return s
-		}
-	}
-	return nil
-}
-
 // v1CheckContentPermission answers the check. Checking another subject than oneself needs the "Confluence
 // Administrator" global permission (v1 document), else 403. UNCONFIRMED: that permission is modelled as
 // membership of site-admins or org-admins (productAdmin), and an unknown account or group id is a 400

@@ -106,8 +106,8 @@ func (st *state) classicSubject(typ, identifier string, now time.Time) (principa
 }
 
 func (st *state) hasClassic(spaceID int64, principalType, principalID, perm string) bool {
-	return slices.ContainsFunc(st.spacePerms, func(p *spacePermission) bool {
-		return p.SpaceID == spaceID && p.PrincipalType == principalType && p.PrincipalID == principalID && permID(p.Key, p.Target) == perm
+	return slices.ContainsFunc(st.permsOf(spaceID), func(p *spacePermission) bool {
+		return p.PrincipalType == principalType && p.PrincipalID == principalID && permID(p.Key, p.Target) == perm
 	})
 }
 
@@ -155,8 +155,8 @@ func (e *Emulator) v1AddSpacePermission(w http.ResponseWriter, r *http.Request) 
 		if op != permRead && !st.hasClassic(s.ID, pt, pid, permRead) {
 			return replyFail(http.StatusBadRequest, "'read space' permission doesn't exist for the given user or group")
 		}
-		st.addSpacePermission(s.ID, pt, pid, in.Operation.Key, in.Operation.Target)
-		return replyOK(http.StatusOK, renderV1Permission(st.spacePerms[len(st.spacePerms)-1], base, s.Key))
+		p := st.addSpacePermission(s.ID, pt, pid, in.Operation.Key, in.Operation.Target)
+		return replyOK(http.StatusOK, renderV1Permission(p, base, s.Key))
 	})
 }
 
@@ -173,24 +173,23 @@ func (e *Emulator) v1RemoveSpacePermission(w http.ResponseWriter, r *http.Reques
 			return replyFail(http.StatusBadRequest, "%s", classicWriteRefusal(st.roleMode))
 		}
 		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		i := slices.IndexFunc(st.spacePerms, func(p *spacePermission) bool { return err == nil && p.ID == id && p.SpaceID == s.ID })
-		if i < 0 {
+		target := st.spacePerms[id]
+		if err != nil || target == nil || target.SpaceID != s.ID {
 			return replyFail(http.StatusNotFound, "There is no permission with id %s in space %s", r.PathValue("id"), s.Key)
 		}
-		target := st.spacePerms[i]
 		cascade := permID(target.Key, target.Target) == permRead
 		removesAdmin := false
-		after := slices.DeleteFunc(slices.Clone(st.spacePerms), func(p *spacePermission) bool {
-			gone := p == target || cascade && p.SpaceID == s.ID && p.PrincipalType == target.PrincipalType && p.PrincipalID == target.PrincipalID
+		after := slices.DeleteFunc(slices.Clone(st.permsOf(s.ID)), func(p *spacePermission) bool {
+			gone := p == target || cascade && p.PrincipalType == target.PrincipalType && p.PrincipalID == target.PrincipalID
 			if gone && permID(p.Key, p.Target) == permAdminister {
 				removesAdmin = true
 			}
 			return gone
 		})
-		if removesAdmin && st.adminHolders(s.ID, after, st.roleAssignments, st.currentRolePerms) == 0 {
+		if removesAdmin && st.adminHolders(s.ID, after, st.assignsOf(s.ID), st.currentRolePerms) == 0 {
 			return replyFail(http.StatusBadRequest, "All of the admin permissions cannot be removed from a space")
 		}
-		st.spacePerms = after
+		st.setSpacePerms(s.ID, after)
 		return replyOK(http.StatusNoContent, nil)
 	})
 }
@@ -212,10 +211,8 @@ func (e *Emulator) v2ListSpacePermissions(w http.ResponseWriter, r *http.Request
 			return replyFail(http.StatusBadRequest, "%s", problem)
 		}
 		var items []any
-		for _, perm := range st.spacePerms {
-			if perm.SpaceID == s.ID {
-				items = append(items, renderV2Permission(perm))
-			}
+		for _, perm := range st.permsOf(s.ID) {
+			items = append(items, renderV2Permission(perm))
 		}
 		return e.pageReply(r, v2Prefix+"/spaces/"+strconv.FormatInt(s.ID, 10)+"/permissions", p, limit, size, items)
 	})

@@ -116,14 +116,29 @@ func (st *state) usableRole(id string) *spaceRole {
 	return r
 }
 
-func (st *state) orphanedSpace(assigns []*spaceRoleAssignment, rolePerms func(string) []string) *space {
+// orphanedSpace returns the first space (in id order) that has an administrator now and would have none if
+// the roles' permissions were rolePerms'.
+func (st *state) orphanedSpace(rolePerms func(string) []string) *space {
 	for _, id := range st.spaceOrder {
-		if st.adminHolders(id, st.spacePerms, st.roleAssignments, st.currentRolePerms) > 0 &&
-			st.adminHolders(id, st.spacePerms, assigns, rolePerms) == 0 {
+		perms, assigns := st.permsOf(id), st.assignsOf(id)
+		if st.adminHolders(id, perms, assigns, st.currentRolePerms) > 0 && st.adminHolders(id, perms, assigns, rolePerms) == 0 {
 			return st.spaces[id]
 		}
 	}
 	return nil
+}
+
+// anyAssignment reports whether a role assignment matches: in one space, or in any (spaceID 0).
+func (st *state) anyAssignment(spaceID int64, match func(*spaceRoleAssignment) bool) bool {
+	if spaceID != 0 {
+		return slices.ContainsFunc(st.assignsOf(spaceID), match)
+	}
+	for _, a := range st.roleAssignments {
+		if match(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // GET /wiki/api/v2/space-roles (getAvailableSpaceRoles).
@@ -156,8 +171,8 @@ func (e *Emulator) v2ListSpaceRoles(w http.ResponseWriter, r *http.Request) {
 			if roleType != "" && role.Type != roleType {
 				continue
 			}
-			if pType != "" && !slices.ContainsFunc(st.roleAssignments, func(a *spaceRoleAssignment) bool {
-				return a.RoleID == id && a.PrincipalType == pType && a.PrincipalID == pID && (spaceID == 0 || a.SpaceID == spaceID)
+			if pType != "" && !st.anyAssignment(spaceID, func(a *spaceRoleAssignment) bool {
+				return a.RoleID == id && a.PrincipalType == pType && a.PrincipalID == pID
 			}) {
 				continue
 			}
@@ -266,7 +281,7 @@ func (e *Emulator) v2UpdateSpaceRole(w http.ResponseWriter, r *http.Request) {
 			}
 			return st.currentRolePerms(rid)
 		}
-		if s := st.orphanedSpace(st.roleAssignments, rolePerms); s != nil {
+		if s := st.orphanedSpace(rolePerms); s != nil {
 			return replyFail(http.StatusBadRequest, "Removing %s from role %s would leave space %s without an administrator", permAdminister, role.Name, s.Key)
 		}
 		role.Pending = task
@@ -327,8 +342,8 @@ func (e *Emulator) v2ListRoleAssignments(w http.ResponseWriter, r *http.Request)
 		}
 		roleID := p.Filters["role-id"]
 		var items []any
-		for _, a := range st.roleAssignments {
-			if a.SpaceID != s.ID || roleID != "" && a.RoleID != roleID || pType != "" && (a.PrincipalType != pType || a.PrincipalID != pID) {
+		for _, a := range st.assignsOf(s.ID) {
+			if roleID != "" && a.RoleID != roleID || pType != "" && (a.PrincipalType != pType || a.PrincipalID != pID) {
 				continue
 			}
 			if role := st.spaceRoles[a.RoleID]; roleType != "" && (role == nil || role.Type != roleType) {
@@ -418,13 +433,14 @@ func (e *Emulator) v2SetRoleAssignments(w http.ResponseWriter, r *http.Request) 
 			}
 			changes = append(changes, c)
 		}
-		// Build the result on copies, so a refusal leaves the state untouched.
+		// Build the space's result on copies, so a refusal leaves the state untouched.
 		find := func(a *spaceRoleAssignment) int {
-			return slices.IndexFunc(changes, func(c change) bool { return a.SpaceID == s.ID && c.typ == a.PrincipalType && c.id == a.PrincipalID })
+			return slices.IndexFunc(changes, func(c change) bool { return c.typ == a.PrincipalType && c.id == a.PrincipalID })
 		}
 		applied := make([]bool, len(changes))
-		after := make([]*spaceRoleAssignment, 0, len(st.roleAssignments)+len(changes))
-		for _, a := range st.roleAssignments {
+		before := st.assignsOf(s.ID)
+		after := make([]*spaceRoleAssignment, 0, len(before)+len(changes))
+		for _, a := range before {
 			i := find(a)
 			if i < 0 {
 				after = append(after, a)
@@ -442,11 +458,12 @@ func (e *Emulator) v2SetRoleAssignments(w http.ResponseWriter, r *http.Request) 
 				after = append(after, &spaceRoleAssignment{SpaceID: s.ID, PrincipalType: c.typ, PrincipalID: c.id, RoleID: *c.role})
 			}
 		}
-		if st.adminHolders(s.ID, st.spacePerms, st.roleAssignments, st.currentRolePerms) > 0 &&
-			st.adminHolders(s.ID, st.spacePerms, after, st.currentRolePerms) == 0 {
+		perms := st.permsOf(s.ID)
+		if st.adminHolders(s.ID, perms, before, st.currentRolePerms) > 0 &&
+			st.adminHolders(s.ID, perms, after, st.currentRolePerms) == 0 {
 			return replyFail(http.StatusBadRequest, "The space %s must keep at least one principal with %s: this change would remove its last administrator", s.Key, permAdminister)
 		}
-		st.roleAssignments = after
+		st.setSpaceAssigns(s.ID, after)
 		results := []any{}
 		for _, a := range after {
 			if find(a) >= 0 {

@@ -134,11 +134,8 @@ func (e *Emulator) v2ListSpaces(w http.ResponseWriter, r *http.Request) {
 
 	e.lock()
 	var matched []*space
-	for _, id := range e.st.spaceOrder {
-		s := e.st.spaces[id]
-		if len(sq.Keys) > 0 && !slices.Contains(sq.Keys, s.Key) ||
-			len(sq.IDs) > 0 && !slices.Contains(sq.IDs, s.ID) ||
-			sq.Type != "" && s.Type != sq.Type || sq.Status != "" && s.Status != sq.Status ||
+	for _, s := range e.st.spacesNamed(sq.Keys, sq.IDs) {
+		if sq.Type != "" && s.Type != sq.Type || sq.Status != "" && s.Status != sq.Status ||
 			len(sq.Labels) > 0 && !hasAnyLabel(s, sq.Labels) {
 			continue
 		}

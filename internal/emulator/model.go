@@ -180,7 +180,8 @@ type orgGroup struct {
 	ManagedBy      string // managedByExternal | managedByAdmins
 	Default        bool   // default groups cannot be deleted
 	ScimGroupID    string
-	Members        []string // account ids
+	Members        []string // account ids, in the order they joined; written through setMembers, addMember, removeMember (index.go)
+	memberSet      map[string]bool
 	Created        time.Time
 	// VisibleAt is when the group shows in the Admin API; SCIM groups arrive after the
 	// propagation delay.
@@ -250,6 +251,7 @@ type spaceRoleAssignment struct {
 	PrincipalType string // USER | GROUP | ACCESS_CLASS
 	PrincipalID   string
 	RoleID        string
+	seq           int // its number in st.roleAssignments (index.go)
 }
 
 type state struct {
@@ -272,20 +274,25 @@ type state struct {
 
 	orgGroups     map[string]*orgGroup
 	orgGroupOrder []string
-	roleGrants    []*roleGrant
+	orgGroupNames map[string][]string     // foldName(name) → ids, in orgGroupOrder (index.go)
+	roleGrants    map[string][]*roleGrant // by group id, each group's in the order they were made
 
-	spaces      map[int64]*space
-	spaceOrder  []int64 // ascending ids
-	nextSpaceID int64
-	nextPageID  int64
-
-	spacePerms []*spacePermission
-	nextPermID int64
+	// The space index (index.go): spaces and their classic grants and role assignments.
+	spaces          map[int64]*space
+	spaceOrder      []int64 // ascending ids
+	spaceKeys       map[string]*space
+	spaceHomes      map[int64]*space // by home page id
+	spaceAccess     map[int64]*spaceEntries
+	spacePerms      map[int64]*spacePermission   // by id
+	roleAssignments map[int]*spaceRoleAssignment // by number
+	nextSpaceID     int64
+	nextPageID      int64
+	nextPermID      int64
+	nextAssignSeq   int
 
 	permissionCatalog []spacePermissionDef
 	spaceRoles        map[string]*spaceRole
 	spaceRoleOrder    []string
-	roleAssignments   []*spaceRoleAssignment
 }
 
 // Classic permissions granted to the seeded admin on every classic space, besides read/space.
@@ -307,11 +314,20 @@ func newState(c Credentials, opts Options, now time.Time) *state {
 		scimUsers:   map[string]*scimUser{},
 		scimGroups:  map[string]*scimGroup{},
 		orgGroups:   map[string]*orgGroup{},
-		spaces:      map[int64]*space{},
-		spaceRoles:  map[string]*spaceRole{},
-		nextSpaceID: 98305,
-		nextPageID:  163841,
-		nextPermID:  1048577,
+		roleGrants:  map[string][]*roleGrant{},
+
+		orgGroupNames: map[string][]string{},
+		spaces:        map[int64]*space{},
+		spaceRoles:    map[string]*spaceRole{},
+		nextSpaceID:   98305,
+		nextPageID:    163841,
+		nextPermID:    1048577,
+
+		spaceKeys:       map[string]*space{},
+		spaceHomes:      map[int64]*space{},
+		spaceAccess:     map[int64]*spaceEntries{},
+		spacePerms:      map[int64]*spacePermission{},
+		roleAssignments: map[int]*spaceRoleAssignment{},
 	}
 	for _, name := range opts.ExtraDirectories {
 		st.extraDirs = append(st.extraDirs, directory{ID: newUUID(), Name: name})
@@ -332,13 +348,11 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	for _, name := range []string{groupConfluenceUsers, groupSiteAdmins, groupOrgAdmins} {
 		g := st.addOrgGroup(name, "", managedByAdmins, false, now, now)
 		g.Default = true
-		g.Members = []string{admin.ID}
+		g.addMember(admin.ID)
 	}
 	// Product access of the default groups, visible from the start.
-	st.roleGrants = append(st.roleGrants,
-		&roleGrant{GroupID: st.orgGroupByName(groupConfluenceUsers).ID, ResourceID: st.site.ari(), RoleID: "atlassian/user", VisibleAt: now},
-		&roleGrant{GroupID: st.orgGroupByName(groupSiteAdmins).ID, ResourceID: st.site.ari(), RoleID: "atlassian/admin", VisibleAt: now},
-	)
+	st.addRoleGrant(&roleGrant{GroupID: st.orgGroupByName(groupConfluenceUsers).ID, ResourceID: st.site.ari(), RoleID: "atlassian/user", VisibleAt: now})
+	st.addRoleGrant(&roleGrant{GroupID: st.orgGroupByName(groupSiteAdmins).ID, ResourceID: st.site.ari(), RoleID: "atlassian/admin", VisibleAt: now})
 	st.seedPopulation(c, opts, now)
 
 	st.permissionCatalog = defaultPermissionCatalog()
@@ -356,9 +370,10 @@ func (st *state) seed(c Credentials, opts Options, now time.Time) {
 	}
 	docs := st.addSpace("DOCS", "Documentation", admin.ID, now)
 	docs.Labels = []string{"docs", "public"}
-	st.roleAssignments = append(st.roleAssignments, &spaceRoleAssignment{
+	st.addRoleAssignment(&spaceRoleAssignment{
 		SpaceID: docs.ID, PrincipalType: "USER", PrincipalID: admin.ID, RoleID: st.spaceRoleByName("Admin").ID,
-	}, &spaceRoleAssignment{
+	})
+	st.addRoleAssignment(&spaceRoleAssignment{
 		SpaceID: docs.ID, PrincipalType: "GROUP", PrincipalID: usersGroup.ID, RoleID: st.spaceRoleByName("Viewer").ID,
 	})
 	for i := 1; i <= opts.ExtraSpaces; i++ {
@@ -379,7 +394,7 @@ func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
 		// as group role assignments only, so guests hold atlassian/guest on the Confluence site through one
 		// admin-managed group, which users/search finds by roleIds ["atlassian/guest"] and the site ARI.
 		guests := st.addOrgGroup(groupConfluenceGuests, "Guests of the Confluence site", managedByAdmins, false, now, now)
-		st.roleGrants = append(st.roleGrants, &roleGrant{GroupID: guests.ID, ResourceID: st.site.ari(), RoleID: "atlassian/guest", VisibleAt: now})
+		st.addRoleGrant(&roleGrant{GroupID: guests.ID, ResourceID: st.site.ari(), RoleID: "atlassian/guest", VisibleAt: now})
 		for i, email := range emails {
 			name, _, _ := strings.Cut(email, "@")
 			a := &account{
@@ -390,7 +405,7 @@ func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
 				a.LastActive = map[string]time.Time{"confluence": now}
 			}
 			st.addAccount(a)
-			guests.Members = append(guests.Members, a.ID)
+			guests.addMember(a.ID)
 		}
 	}
 
@@ -421,7 +436,7 @@ func (st *state) seedPopulation(c Credentials, opts Options, now time.Time) {
 				a.DeactivateAt = now
 			}
 			st.addAccount(a)
-			users.Members = append(users.Members, id)
+			users.addMember(id)
 		}
 	}
 }
@@ -450,16 +465,8 @@ func (st *state) addOrgGroup(name, description, managedBy string, external bool,
 	}
 	st.orgGroups[g.ID] = g
 	st.orgGroupOrder = append(st.orgGroupOrder, g.ID)
+	st.indexGroupName(g)
 	return g
-}
-
-func (st *state) orgGroupByName(name string) *orgGroup {
-	for _, id := range st.orgGroupOrder {
-		if g := st.orgGroups[id]; strings.EqualFold(g.Name, name) {
-			return g
-		}
-	}
-	return nil
 }
 
 // visibleOrgGroups lists the org groups the Admin API shows at now.
@@ -475,35 +482,29 @@ func (st *state) visibleOrgGroups(now time.Time) []*orgGroup {
 
 // removeOrgGroup deletes a group and everything granted through it.
 func (st *state) removeOrgGroup(id string) {
+	st.unindexGroupName(st.orgGroups[id])
 	delete(st.orgGroups, id)
 	st.orgGroupOrder = slices.DeleteFunc(st.orgGroupOrder, func(x string) bool { return x == id })
-	st.roleGrants = slices.DeleteFunc(st.roleGrants, func(g *roleGrant) bool { return g.GroupID == id })
-	st.spacePerms = slices.DeleteFunc(st.spacePerms, func(p *spacePermission) bool {
-		return p.PrincipalType == "group" && p.PrincipalID == id
-	})
-	st.roleAssignments = slices.DeleteFunc(st.roleAssignments, func(a *spaceRoleAssignment) bool {
-		return a.PrincipalType == "GROUP" && a.PrincipalID == id
-	})
+	delete(st.roleGrants, id)
+	st.dropGroupAccess(id)
 }
 
 // assignGroupRole grants roleID on resourceID to a group; it becomes visible after the delay.
 // Assigning a role the group already holds (or is about to hold) changes nothing.
 func (st *state) assignGroupRole(groupID, resourceID, roleID string, now time.Time) {
-	for _, g := range st.roleGrants {
-		if g.GroupID == groupID && g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
+	for _, g := range st.roleGrants[groupID] {
+		if g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
 			return
 		}
 	}
-	st.roleGrants = append(st.roleGrants, &roleGrant{
-		GroupID: groupID, ResourceID: resourceID, RoleID: roleID, VisibleAt: now.Add(st.propagation),
-	})
+	st.addRoleGrant(&roleGrant{GroupID: groupID, ResourceID: resourceID, RoleID: roleID, VisibleAt: now.Add(st.propagation)})
 }
 
 // revokeGroupRole revokes a held role; the revocation becomes visible after the delay.
 func (st *state) revokeGroupRole(groupID, resourceID, roleID string, now time.Time) bool {
 	found := false
-	for _, g := range st.roleGrants {
-		if g.GroupID == groupID && g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
+	for _, g := range st.roleGrants[groupID] {
+		if g.ResourceID == resourceID && g.RoleID == roleID && !g.Revoked {
 			g.Revoked, g.RevokeVisibleAt, found = true, now.Add(st.propagation), true
 		}
 	}
@@ -513,8 +514,8 @@ func (st *state) revokeGroupRole(groupID, resourceID, roleID string, now time.Ti
 // visibleGroupRoles returns the roles per resource the Admin API reports for a group at now.
 func (st *state) visibleGroupRoles(groupID string, now time.Time) map[string][]string {
 	out := map[string][]string{}
-	for _, g := range st.roleGrants {
-		if g.GroupID == groupID && g.visible(now) && !slices.Contains(out[g.ResourceID], g.RoleID) {
+	for _, g := range st.roleGrants[groupID] {
+		if g.visible(now) && !slices.Contains(out[g.ResourceID], g.RoleID) {
 			out[g.ResourceID] = append(out[g.ResourceID], g.RoleID)
 		}
 	}
@@ -529,8 +530,7 @@ func (st *state) addSpace(key, name, adminID string, now time.Time) *space {
 	}
 	st.nextSpaceID++
 	st.nextPageID += 7
-	st.spaces[s.ID] = s
-	st.spaceOrder = append(st.spaceOrder, s.ID)
+	st.indexSpace(s)
 	return s
 }
 
@@ -540,23 +540,6 @@ func (st *state) addClassicSpace(key, name, adminID, usersGroupID string, now ti
 		st.addSpacePermission(s.ID, "user", adminID, p[0], p[1])
 	}
 	st.addSpacePermission(s.ID, "group", usersGroupID, "read", "space")
-}
-
-func (st *state) addSpacePermission(spaceID int64, principalType, principalID, key, target string) {
-	st.spacePerms = append(st.spacePerms, &spacePermission{
-		ID: st.nextPermID, SpaceID: spaceID, PrincipalType: principalType, PrincipalID: principalID,
-		Key: key, Target: target,
-	})
-	st.nextPermID++
-}
-
-func (st *state) spaceByKey(key string) *space {
-	for _, id := range st.spaceOrder {
-		if s := st.spaces[id]; s.Key == key {
-			return s
-		}
-	}
-	return nil
 }
 
 func (st *state) spaceRoleByName(name string) *spaceRole {

@@ -292,12 +292,13 @@ func (st *state) syncOrgGroup(g *scimGroup) {
 	if og == nil {
 		return
 	}
-	og.Members = og.Members[:0]
+	accounts := make([]string, 0, len(g.Members))
 	for _, id := range g.Members {
-		if u := st.liveUser(id); u != nil && !slices.Contains(og.Members, u.AccountID) {
-			og.Members = append(og.Members, u.AccountID)
+		if u := st.liveUser(id); u != nil {
+			accounts = append(accounts, u.AccountID)
 		}
 	}
+	og.setMembers(accounts)
 }
 
 // setGroup stores a PUT/PATCH result. members are the new visible members; the hidden memberships of
