@@ -498,23 +498,27 @@ func (r *spacePermissionsExclusiveResource) Read(ctx context.Context, req resour
 	if diags.HasError() {
 		return
 	}
-	if _, err := client.SpaceByKey(ctx, state.SpaceKey.ValueString()); transport.IsNotFound(err) {
+	mode, err := client.SpaceRoleMode(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not read the site's space role mode", err)
+		return
+	}
+	key := state.SpaceKey.ValueString()
+	_, found, err := readStateSpace(ctx, client, key, state.SpaceID.ValueString(), func(sp *confluence.Space) (err error) {
+		state, err = exclusiveState(ctx, newSpaceAccess(client, sp, mode), state)
+		return err
+	})
+	if !found {
 		resp.Diagnostics.AddWarning("Space no longer exists",
 			fmt.Sprintf("Space %s was not found (deleted, or the Confluence account can no longer view it), so its access table was "+
-				"removed from the state.", state.SpaceKey.ValueString()))
+				"removed from the state.", key))
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	s, diags := r.data.loadSpace(ctx, state.SpaceKey.ValueString())
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	state, err := exclusiveState(ctx, s, state)
 	if transport.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Space no longer visible",
 			fmt.Sprintf("The Confluence account can no longer read the permissions of space %s (it may have lost its own access), so "+
-				"the space's access table was removed from the state.", state.SpaceKey.ValueString()))
+				"the space's access table was removed from the state.", key))
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -431,12 +431,12 @@ func (r *spacePrincipalPermissionsResource) Read(ctx context.Context, req resour
 		return
 	}
 	key := state.SpaceKey.ValueString()
-	space, err := client.SpaceByKey(ctx, key)
 	var perms []string
-	if err == nil {
-		perms, err = newSpaceAccess(client, space, "").heldPermissions(ctx, principal)
-	}
-	if transport.IsNotFound(err) {
+	space, found, err := readStateSpace(ctx, client, key, state.SpaceID.ValueString(), func(sp *confluence.Space) (err error) {
+		perms, err = newSpaceAccess(client, sp, "").heldPermissions(ctx, principal)
+		return err
+	})
+	if !found || transport.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Space no longer exists",
 			fmt.Sprintf("Space %s was not found (deleted, or no longer visible to the Confluence account), so %s holds no "+
 				"permission in it. The resource is removed from the state.", key, principal))

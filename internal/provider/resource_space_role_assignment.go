@@ -478,16 +478,16 @@ func (r *spaceRoleAssignmentResource) Read(ctx context.Context, req resource.Rea
 				"the role again.", state.PrincipalType.ValueString(), state.PrincipalID.ValueString(), state.SpaceKey.ValueString(), why))
 		resp.State.RemoveResource(ctx)
 	}
-	space, err := client.SpaceByKey(ctx, state.SpaceKey.ValueString())
-	if transport.IsNotFound(err) {
+	var next spaceRoleAssignmentModel
+	var found bool
+	_, spaceFound, err := readStateSpace(ctx, client, state.SpaceKey.ValueString(), state.SpaceID.ValueString(), func(sp *confluence.Space) (err error) {
+		next, found, err = readAssignment(ctx, client, spaceRef(sp), state)
+		return err
+	})
+	if !spaceFound {
 		gone("the space was not found (deleted, or the Confluence account can no longer view it)")
 		return
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Could not look up the space", err)
-		return
-	}
-	next, found, err := readAssignment(ctx, client, spaceRef(space), state)
 	if transport.IsNotFound(err) {
 		gone("the space's role assignments could not be read (the space is gone or hidden from the account)")
 		return

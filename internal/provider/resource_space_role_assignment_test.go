@@ -347,7 +347,8 @@ removed {
 	})
 }
 
-// Refreshing 20 assignments in one space costs one space lookup, one assignment listing and one role listing.
+// Refreshing 20 assignments in one space costs one assignment listing and one role listing: the space is read by
+// the id in the state, with no key lookup.
 func TestAccSpaceRoleAssignment_refreshCost(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
@@ -389,7 +390,7 @@ func TestAccSpaceRoleAssignment_refreshCost(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPreRefresh: []plancheck.PlanCheck{roleRequestCount{env: env, reset: true}},
 					PostApplyPostRefresh: []plancheck.PlanCheck{roleRequestCount{env: env, want: map[string]int{
-						routeSpacesList: 1, routeRoleAssignmentsList: 1, routeSpaceRolesList: 1,
+						routeRoleAssignmentsList: 1, routeSpaceRolesList: 1,
 					}}},
 				},
 			},

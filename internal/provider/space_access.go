@@ -79,6 +79,29 @@ func (d *providerData) loadSpace(ctx context.Context, key string) (*spaceAccess,
 	return newSpaceAccess(client, space, mode), nil
 }
 
+// readStateSpace runs read on the space a resource's state names. With the id the state keeps, no key lookup is
+// needed, so refreshing a space's resources costs their listings alone. When that id no longer answers (the space
+// was deleted and made again under its key, or the state predates space_id), the key is looked up and read runs
+// on what it names. found is false when no space the account can view has the key.
+func readStateSpace(ctx context.Context, client *confluence.Client, key, id string, read func(*confluence.Space) error) (space *confluence.Space, found bool, err error) {
+	if id != "" {
+		space = &confluence.Space{Key: key, ID: id}
+		if err = read(space); !transport.IsNotFound(err) {
+			return space, true, err
+		}
+	}
+	looked, lerr := client.SpaceByKey(ctx, key)
+	switch {
+	case transport.IsNotFound(lerr):
+		return nil, false, nil
+	case lerr != nil:
+		return nil, true, lerr
+	case looked.ID == id: // the space is there, but its listing is not: err says why
+		return looked, true, err
+	}
+	return looked, true, read(looked)
+}
+
 // addSpaceNotFound is the attribute error of a space key that names no space the account can see.
 func addSpaceNotFound(diags *diag.Diagnostics, key string) {
 	diags.AddAttributeError(path.Root("space_key"), "Space not found",
