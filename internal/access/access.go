@@ -91,6 +91,8 @@ type Backend interface {
 	Capabilities(ctx context.Context) (Capabilities, error)
 
 	Grants(ctx context.Context, s Space) ([]Grant, error)
+	// GrantsOf is what one principal holds: Grants filtered, at a cost that need not grow with the space.
+	GrantsOf(ctx context.Context, s Space, p Principal) ([]Grant, error)
 	// AddGrant grants one permission; a grant that already exists is success.
 	AddGrant(ctx context.Context, s Space, p Principal, permission string) (Grant, error)
 	// RemoveGrant removes one grant; one already gone is success.

@@ -41,11 +41,7 @@ func (t *Table) Backend() Backend { return t.b }
 
 // Held returns principal's grants in the space.
 func (t *Table) Held(ctx context.Context, p Principal) ([]Grant, error) {
-	all, err := t.b.Grants(ctx, t.Space)
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(slices.Clone(all), func(g Grant) bool { return g.Principal != p }), nil
+	return t.b.GrantsOf(ctx, t.Space, p)
 }
 
 // Permissions lists grants in key/target form, sorted and without duplicates.

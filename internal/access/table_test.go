@@ -44,6 +44,11 @@ func (m *memory) Grants(context.Context, access.Space) ([]access.Grant, error) {
 	return slices.Clone(m.grants), nil
 }
 
+func (m *memory) GrantsOf(ctx context.Context, s access.Space, p access.Principal) ([]access.Grant, error) {
+	all, err := m.Grants(ctx, s)
+	return slices.DeleteFunc(all, func(g access.Grant) bool { return g.Principal != p }), err
+}
+
 func (m *memory) AddGrant(_ context.Context, _ access.Space, p access.Principal, perm string) (access.Grant, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -60,11 +60,20 @@ func (b Backend) Grants(ctx context.Context, s access.Space) ([]access.Grant, er
 	if err != nil {
 		return nil, err
 	}
+	return grantsOf(perms), nil
+}
+
+func (b Backend) GrantsOf(ctx context.Context, s access.Space, p access.Principal) ([]access.Grant, error) {
+	perms, err := b.c.PrincipalPermissions(ctx, s.ID, p)
+	return grantsOf(perms), err
+}
+
+func grantsOf(perms []confluence.Permission) []access.Grant {
 	out := make([]access.Grant, len(perms))
 	for i, p := range perms {
 		out[i] = access.Grant{ID: p.ID, Principal: p.Principal, Permission: p.Operation.String()}
 	}
-	return out, nil
+	return out
 }
 
 func (b Backend) AddGrant(ctx context.Context, s access.Space, p access.Principal, permission string) (access.Grant, error) {

@@ -45,7 +45,7 @@ type Client struct {
 	groups      runcache.Cache[string, *Group] // by id: every principal resource of a group checks that it exists
 	catalogue   runcache.Cache[string, []PermissionDef]
 	roles       runcache.Cache[string, []SpaceRole]      // the whole role catalogue, under ""
-	permissions runcache.Cache[string, []Permission]     // by space id
+	permissions runcache.Cache[string, *permissionSet]   // by space id
 	assignments runcache.Cache[string, []RoleAssignment] // by space id
 
 	// Polling of the asynchronous space role changes (tests shorten it).

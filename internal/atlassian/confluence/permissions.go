@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -83,7 +82,26 @@ func classicPrincipal(typ, id string) Principal {
 // once per space per run, however many callers ask, concurrently or not; writes through this client keep
 // it current.
 func (c *Client) SpacePermissions(ctx context.Context, spaceID string) ([]Permission, error) {
-	perms, err := c.permissions.Get(ctx, spaceID, func(ctx context.Context) ([]Permission, error) {
+	set, err := c.permissionSet(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	return set.all(), nil
+}
+
+// PrincipalPermissions returns what one principal holds in a space, from the same listing as
+// SpacePermissions, in time proportional to what it holds.
+func (c *Client) PrincipalPermissions(ctx context.Context, spaceID string, p Principal) ([]Permission, error) {
+	set, err := c.permissionSet(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	return set.of(p), nil
+}
+
+// permissionSet is the run's listing of a space's permissions, read on first use.
+func (c *Client) permissionSet(ctx context.Context, spaceID string) (*permissionSet, error) {
+	return c.permissions.Get(ctx, spaceID, func(ctx context.Context) (*permissionSet, error) {
 		rows, err := listAll[wirePermission](ctx, c, v2+"/spaces/"+url.PathEscape(spaceID)+"/permissions", url.Values{})
 		if err != nil {
 			return nil, err
@@ -96,9 +114,8 @@ func (c *Client) SpacePermissions(ctx context.Context, spaceID string) ([]Permis
 				Operation: Operation{Key: r.Operation.Key, Target: r.Operation.TargetType},
 			})
 		}
-		return out, nil
+		return newPermissionSet(out), nil
 	})
-	return slices.Clone(perms), err
 }
 
 // ForgetSpacePermissions drops what the client remembers of a space's permissions, so the next
@@ -146,12 +163,12 @@ func (c *Client) AddPermission(ctx context.Context, spaceKey, spaceID string, p 
 	}
 	body := map[string]any{"subject": subject, "operation": v1Operation{Key: p.Operation.Key, Target: p.Operation.Target}}
 	find := func(ctx context.Context) (Permission, bool, error) {
-		perms, err := c.SpacePermissions(ctx, spaceID)
-		i := slices.IndexFunc(perms, func(have Permission) bool { return have.Principal == p.Principal && have.Operation == p.Operation })
-		if i < 0 {
+		set, err := c.permissionSet(ctx, spaceID)
+		if err != nil {
 			return Permission{}, false, err
 		}
-		return perms[i], true, err
+		found, ok := set.find(p.Principal, p.Operation)
+		return found, ok, nil
 	}
 	got, err := transport.Settle(ctx, transport.Write[Permission]{
 		What: fmt.Sprintf("permission %s for %s in space %s", p.Operation, p.Principal, spaceKey),
@@ -190,11 +207,9 @@ func (c *Client) AddPermission(ctx context.Context, spaceKey, spaceID string, p 
 	if err != nil {
 		return got, err
 	}
-	c.permissions.Update(spaceID, func(have []Permission) []Permission {
-		if slices.ContainsFunc(have, func(x Permission) bool { return x.ID == got.ID }) {
-			return have // the settling read already holds it
-		}
-		return append(slices.Clone(have), got)
+	c.permissions.Update(spaceID, func(set *permissionSet) *permissionSet {
+		set.put(got) // unless the settling read already holds it
+		return set
 	})
 	return got, nil
 }
@@ -219,16 +234,10 @@ func (c *Client) RemovePermission(ctx context.Context, spaceKey, spaceID, id str
 		return err
 	}
 	stale := false
-	c.permissions.Update(spaceID, func(have []Permission) []Permission {
-		i := slices.IndexFunc(have, func(p Permission) bool { return p.ID == id })
-		if i < 0 {
-			stale = err == nil // removed on the server, unknown here: the listing predates something
-			return have
-		}
-		gone := have[i]
-		return slices.DeleteFunc(slices.Clone(have), func(p Permission) bool {
-			return p.ID == id || gone.Operation == ReadSpace && p.Principal == gone.Principal
-		})
+	c.permissions.Update(spaceID, func(set *permissionSet) *permissionSet {
+		// Not known here but removed on the server: the listing predates something.
+		stale = !set.remove(id) && err == nil
+		return set
 	})
 	if stale {
 		c.permissions.Forget(spaceID)
