@@ -53,7 +53,8 @@ func newSpaceAccess(client *confluence.Client, space *confluence.Space, mode str
 // spaceRef is the engine's reference to a space the Cloud client looked up.
 func spaceRef(s *confluence.Space) access.Space { return access.Space{Key: s.Key, ID: s.ID} }
 
-// loadSpace resolves a space key (one batched lookup per run) and the site's role mode (one read per run).
+// loadSpace resolves a space key (batched with concurrent lookups, and known for the run once found; see
+// confluence.Client.SpacesByKey) and the site's role mode (one read per run).
 // A missing space is an attribute error on space_key.
 func (d *providerData) loadSpace(ctx context.Context, key string) (*spaceAccess, diag.Diagnostics) {
 	var diags diag.Diagnostics

@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/runcache"
@@ -37,8 +38,10 @@ const (
 type Client struct {
 	api *transport.Client
 
-	spaces *batchLoader[*Space] // space key → space
-	users  *batchLoader[User]   // account id → user
+	spaces       *batchLoader[*Space] // space key → space
+	spaceLookups atomic.Int32         // key lookups sent, for fetchSpaces
+	spacesListed atomic.Bool          // the site's spaces listed once, for fetchSpaces
+	users        *batchLoader[User]   // account id → user
 
 	roleMode    runcache.Cache[string, string]
 	currentUser runcache.Cache[string, User]
@@ -104,44 +107,56 @@ func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) (
 	return all, nil
 }
 
-// list yields a v2 listing's items, one page a request as the caller goes on. The next link is relative to the
-// site root, which is not the base URL on api.atlassian.com/ex/confluence/<cloudId> sites, so only its cursor
-// is carried over to the same path. A caller that stops early saves the pages it did not need; an error is the
+// list yields a v2 listing's items, one page a request as the caller goes on (see pages); an error is the
 // last pair.
 func list[T any](ctx context.Context, c *Client, path string, q url.Values) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		for page, err := range pages[T](ctx, c, path, q) {
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, item := range page {
+				if !yield(item, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// pages yields a v2 listing one page (one request) at a time. The next link is relative to the site root,
+// which is not the base URL on api.atlassian.com/ex/confluence/<cloudId> sites, so only its cursor is carried
+// over to the same path. A caller that stops early saves the pages it did not need; an error is the last pair.
+func pages[T any](ctx context.Context, c *Client, path string, q url.Values) iter.Seq2[[]T, error] {
+	return func(yield func([]T, error) bool) {
 		q := maps.Clone(q)
 		q.Set("limit", strconv.Itoa(maxPage))
 		seen := map[string]bool{}
 		for range maxCursors {
 			var p page[T]
 			if err := c.api.Do(ctx, http.MethodGet, path, q, nil, &p); err != nil {
-				yield(zero, err)
+				yield(nil, err)
 				return
 			}
-			for _, item := range p.Results {
-				if !yield(item, nil) {
-					return
-				}
-			}
-			if p.Links.Next == "" {
+			if !yield(p.Results, nil) || p.Links.Next == "" {
 				return
 			}
 			next, err := url.Parse(p.Links.Next)
 			if err != nil {
-				yield(zero, fmt.Errorf("confluence: unreadable next link %q from %s: %w", p.Links.Next, path, err))
+				yield(nil, fmt.Errorf("confluence: unreadable next link %q from %s: %w", p.Links.Next, path, err))
 				return
 			}
 			cursor := next.Query().Get("cursor")
 			if cursor == "" || seen[cursor] {
-				yield(zero, fmt.Errorf("confluence: pagination of %s did not advance (next link %q)", path, p.Links.Next))
+				yield(nil, fmt.Errorf("confluence: pagination of %s did not advance (next link %q)", path, p.Links.Next))
 				return
 			}
 			seen[cursor] = true
 			q.Set("cursor", cursor)
 		}
-		yield(zero, fmt.Errorf("confluence: listing %s did not end after %d pages", path, maxCursors))
+		yield(nil, fmt.Errorf("confluence: listing %s did not end after %d pages", path, maxCursors))
 	}
 }
 

@@ -20,21 +20,68 @@ type Space struct {
 }
 
 // SpacesByKey resolves space keys to spaces. Keys this client has resolved before cost nothing; the rest
-// are looked up together with any other lookup arriving within the lookup window (see SetLookupWindow).
+// are looked up together with any other lookup arriving within the lookup window (see SetLookupWindow), and
+// a run that has looked up a few lists the site's spaces instead (see fetchSpaces).
 // Keys that do not exist (or that the caller cannot view) are absent from the result.
 func (c *Client) SpacesByKey(ctx context.Context, keys ...string) (map[string]*Space, error) {
 	return c.spaces.lookup(ctx, keys)
 }
 
-// fetchSpaces is one GET /spaces?keys=A,B,… (up to 250 keys a request), for the space loader.
+// A run that has needed lookupsBeforeListing key lookups is one about many spaces: its next lookup lists the
+// site's spaces instead, up to listedPagesMax pages, so that every key in them is known for the rest of the run.
+// Resources ask for their spaces a few at a time (Terraform plans at most -parallelism of them at once), so key
+// lookups alone cost about one request per few spaces; the listing costs one per 250. On a site with more
+// spaces than the pages listed, the listing stops there and what it did not reach is looked up by key.
+const (
+	lookupsBeforeListing = 2
+	listedPagesMax       = 4
+)
+
+// fetchSpaces is one GET /spaces?keys=A,B,… (up to 250 keys a request) for the space loader, or the listing
+// of the site's spaces that replaces it once the run has looked up enough keys (see lookupsBeforeListing).
+// UNCONFIRMED: whether a listing without a status filter includes archived spaces; keys it does not find are
+// looked up by key, so nothing depends on it.
 func (c *Client) fetchSpaces(ctx context.Context, keys []string) (map[string]*Space, error) {
+	out := make(map[string]*Space, len(keys))
+	if c.spaceLookups.Add(1) > lookupsBeforeListing && !c.spacesListed.Swap(true) {
+		pages, err := c.listSpacePages(ctx, listedPagesMax)
+		if err != nil {
+			return nil, err
+		}
+		for _, page := range pages {
+			for i := range page {
+				if slices.Contains(keys, page[i].Key) {
+					out[page[i].Key] = &page[i]
+				} else {
+					c.spaces.remember(page[i].Key, &page[i])
+				}
+			}
+		}
+		keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return out[k] != nil })
+		if len(keys) == 0 {
+			return out, nil
+		}
+	}
 	found, err := listAll[Space](ctx, c, v2+"/spaces", url.Values{"keys": {strings.Join(keys, ",")}})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*Space, len(found))
 	for i := range found {
 		out[found[i].Key] = &found[i]
+	}
+	return out, nil
+}
+
+// listSpacePages reads up to max pages (requests) of the site's spaces.
+func (c *Client) listSpacePages(ctx context.Context, max int) ([][]Space, error) {
+	var out [][]Space
+	for page, err := range pages[Space](ctx, c, v2+"/spaces", url.Values{}) {
+		if err != nil {
+			return nil, err
+		}
+		if out = append(out, page); len(out) == max {
+			break
+		}
 	}
 	return out, nil
 }

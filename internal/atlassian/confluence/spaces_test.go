@@ -177,3 +177,38 @@ func TestSpaceLookupCancelledCallerLeavesOthers(t *testing.T) {
 		t.Errorf("lookup after an abandoned one: %v %v", s, err)
 	}
 }
+
+// A run that looks up many spaces one at a time lists the site's spaces after its second lookup: every key is
+// then known. On a site with more spaces than the listing reads (4 pages), the rest are looked up by key.
+func TestSpaceLookupsTurnIntoAListing(t *testing.T) {
+	t.Parallel()
+	const route = "GET /wiki/api/v2/spaces"
+	for name, c := range map[string]struct {
+		opts emulator.Options
+		want int
+	}{
+		"55 spaces, one page": {emulator.Options{ExtraSpaces: 50}, 2 + 1},
+		// the listing reads 40 spaces; the last 15 generated ones are looked up
+		"55 spaces, pages of 10":      {emulator.Options{ExtraSpaces: 50, PageSize: 10}, 2 + 4 + 15},
+		"two lookups: no listing yet": {emulator.Options{}, 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, c.opts, transport.Config{})
+			f.c.SetLookupWindow(0)
+			keys := []string{"ENG", "OPS"}
+			for i := 1; i <= c.opts.ExtraSpaces; i++ {
+				keys = append(keys, fmt.Sprintf("GEN%04d", i))
+			}
+			for _, k := range keys {
+				s, err := f.c.SpaceByKey(t.Context(), k)
+				if err != nil || s.Key != k || s.ID == "" {
+					t.Fatalf("%s: %+v %v", k, s, err)
+				}
+			}
+			if n := f.requests(route); n != c.want {
+				t.Errorf("%d space requests for %d keys, want %d", n, len(keys), c.want)
+			}
+		})
+	}
+}
