@@ -63,6 +63,7 @@ resource "confluence_group_mapping" "team" {
 resource "confluence_group_mapping" "crew" {
   scim_group_id   = confluence_scim_group.crew.id
   target_group_id = confluence_group.local.id
+  depends_on      = [confluence_scim_group_members_exclusive.crew] # mirrors the members it sets
 }
 
 resource "confluence_space_permissions_exclusive" "eng" {
