@@ -70,28 +70,15 @@ func (l *groupList) ListResourceConfigSchema(_ context.Context, _ list.ListResou
 
 func (l *groupList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg groupListConfig
-	diags := req.Config.Get(ctx, &cfg)
-	client, d := l.data.Admin(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = listError(diags)
+	client, ok := listStart(ctx, req, stream, &cfg, l.data.Admin)
+	if !ok {
 		return
 	}
 	// UNCONFIRMED: that searchTerm matches any part of the name; the prefix is checked here whatever it matches.
-	search := admin.GroupSearch{SearchTerm: cfg.NamePrefix.ValueString()}
-	stream.Results = listResults(ctx, req, groupID, "the organization's groups", func(yield func(listed, error) bool) {
-		for g, err := range client.Groups(ctx, admin.AllDirectories, search) {
-			if err != nil {
-				yield(listed{}, err)
-				return
-			}
-			if orgGroupIsSynced(&g) || !hasPrefixFold(g.Name, cfg.NamePrefix) {
-				continue
-			}
-			if !yield(listed{id: []string{g.ID}, display: g.Name, state: func(context.Context) (any, diag.Diagnostics) {
-				return orgGroupState(groupModel{}, &g), nil
-			}}, nil) {
-				return
-			}
-		}
+	found := client.Groups(ctx, admin.AllDirectories, admin.GroupSearch{SearchTerm: cfg.NamePrefix.ValueString()})
+	stream.Results = listResults(ctx, req, groupID, "the organization's groups", found, func(g admin.Group) (listed, bool) {
+		return listed{id: []string{g.ID}, display: g.Name, state: func(context.Context) (any, diag.Diagnostics) {
+			return orgGroupState(groupModel{}, &g), nil
+		}}, !orgGroupIsSynced(&g) && hasPrefixFold(g.Name, cfg.NamePrefix)
 	})
 }

@@ -9,6 +9,8 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/scim"
 )
 
 var _ list.ListResourceWithConfigure = &scimGroupList{}
@@ -38,26 +40,13 @@ func (l *scimGroupList) ListResourceConfigSchema(_ context.Context, _ list.ListR
 
 func (l *scimGroupList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg scimGroupListConfig
-	diags := req.Config.Get(ctx, &cfg)
-	client, d := l.data.SCIM(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = listError(diags)
+	client, ok := listStart(ctx, req, stream, &cfg, l.data.SCIM)
+	if !ok {
 		return
 	}
-	stream.Results = listResults(ctx, req, scimGroupID, "the SCIM directory's groups", func(yield func(listed, error) bool) {
-		for g, err := range client.Groups(ctx) {
-			if err != nil {
-				yield(listed{}, err)
-				return
-			}
-			if !hasPrefixFold(g.DisplayName, cfg.DisplayNamePrefix) {
-				continue
-			}
-			if !yield(listed{id: []string{g.ID}, display: g.DisplayName, state: func(context.Context) (any, diag.Diagnostics) {
-				return groupState(scimGroupModel{}, &g), nil
-			}}, nil) {
-				return
-			}
-		}
+	stream.Results = listResults(ctx, req, scimGroupID, "the SCIM directory's groups", client.Groups(ctx), func(g scim.Group) (listed, bool) {
+		return listed{id: []string{g.ID}, display: g.DisplayName, state: func(context.Context) (any, diag.Diagnostics) {
+			return groupState(scimGroupModel{}, &g), nil
+		}}, hasPrefixFold(g.DisplayName, cfg.DisplayNamePrefix)
 	})
 }

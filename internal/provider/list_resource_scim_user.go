@@ -53,28 +53,18 @@ func (l *scimUserList) ListResourceConfigSchema(_ context.Context, _ list.ListRe
 
 func (l *scimUserList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg scimUserListConfig
-	diags := req.Config.Get(ctx, &cfg)
-	client, d := l.data.SCIM(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = listError(diags)
+	client, ok := listStart(ctx, req, stream, &cfg, l.data.SCIM)
+	if !ok {
 		return
 	}
-	stream.Results = listResults(ctx, req, scimUserID, "the SCIM directory's users", func(yield func(listed, error) bool) {
-		for u, err := range client.Users(ctx) {
-			if err != nil {
-				yield(listed{}, err)
-				return
-			}
-			if !hasPrefixFold(u.UserName, cfg.UserNamePrefix) || !hasPrefixFold(u.DisplayName, cfg.DisplayNamePrefix) ||
-				(knownBool(cfg.Active) && u.IsActive() != cfg.Active.ValueBool()) {
-				continue
-			}
-			if !yield(listed{id: []string{u.ID}, display: u.UserName, state: func(context.Context) (any, diag.Diagnostics) {
-				return listedSCIMUser(u), nil
-			}}, nil) {
-				return
-			}
+	stream.Results = listResults(ctx, req, scimUserID, "the SCIM directory's users", client.Users(ctx), func(u scim.User) (listed, bool) {
+		if !hasPrefixFold(u.UserName, cfg.UserNamePrefix) || !hasPrefixFold(u.DisplayName, cfg.DisplayNamePrefix) ||
+			(knownBool(cfg.Active) && u.IsActive() != cfg.Active.ValueBool()) {
+			return listed{}, false
 		}
+		return listed{id: []string{u.ID}, display: u.UserName, state: func(context.Context) (any, diag.Diagnostics) {
+			return listedSCIMUser(u), nil
+		}}, true
 	})
 }
 

@@ -31,24 +31,14 @@ func (l *spacePermissionsExclusiveList) ListResourceConfigSchema(_ context.Conte
 
 func (l *spacePermissionsExclusiveList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg spaceListConfig
-	diags := req.Config.Get(ctx, &cfg)
-	client, d := l.data.Confluence(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = listError(diags)
+	client, ok := listStart(ctx, req, stream, &cfg, l.data.Confluence)
+	if !ok {
 		return
 	}
-	stream.Results = listResults(ctx, req, spacePermissionsExclusiveID, "the spaces", func(yield func(listed, error) bool) {
-		for sp, err := range cfg.spaces(ctx, client) {
-			if err != nil {
-				yield(listed{}, err)
-				return
-			}
-			if !yield(listed{id: []string{sp.Key}, display: spaceDisplay(sp), state: func(ctx context.Context) (any, diag.Diagnostics) {
-				return l.tableState(ctx, client, sp)
-			}}, nil) {
-				return
-			}
-		}
+	stream.Results = listResults(ctx, req, spacePermissionsExclusiveID, "the spaces", cfg.spaces(ctx, client), func(sp confluence.Space) (listed, bool) {
+		return listed{id: []string{sp.Key}, display: spaceDisplay(sp), state: func(ctx context.Context) (any, diag.Diagnostics) {
+			return l.tableState(ctx, client, sp)
+		}}, true
 	})
 }
 

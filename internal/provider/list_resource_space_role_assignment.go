@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -29,43 +30,58 @@ func (l *spaceRoleAssignmentList) ListResourceConfigSchema(_ context.Context, _ 
 
 func (l *spaceRoleAssignmentList) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg spaceListConfig
-	diags := req.Config.Get(ctx, &cfg)
-	client, d := l.data.Confluence(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = listError(diags)
+	client, ok := listStart(ctx, req, stream, &cfg, l.data.Confluence)
+	if !ok {
 		return
 	}
-	stream.Results = listResults(ctx, req, spaceRoleAssignmentID, "the spaces' role assignments", func(yield func(listed, error) bool) {
+	stream.Results = listResults(ctx, req, spaceRoleAssignmentID, "the spaces' role assignments", spaceAssignments(ctx, client, cfg),
+		func(a spaceAssignment) (listed, bool) {
+			return listed{
+				id:      []string{a.space.Key, a.Principal.Type, a.Principal.ID},
+				display: a.space.Key + " " + a.Principal.String(),
+				state: func(ctx context.Context) (any, diag.Diagnostics) {
+					var diags diag.Diagnostics
+					state, err := assignmentState(ctx, client, spaceRef(&a.space), a.RoleAssignment, spaceRoleAssignmentModel{})
+					if err != nil {
+						addAPIError(&diags, "Could not read the role of "+a.Principal.String()+" in space "+a.space.Key, err)
+					}
+					return state, diags
+				},
+			}, true
+		})
+}
+
+// spaceAssignment is a role assignment with its space.
+type spaceAssignment struct {
+	confluence.RoleAssignment
+	space confluence.Space
+}
+
+// spaceAssignments yields the role assignments of the spaces cfg names: none on a site without roles.
+func spaceAssignments(ctx context.Context, client *confluence.Client, cfg spaceListConfig) iter.Seq2[spaceAssignment, error] {
+	return func(yield func(spaceAssignment, error) bool) {
 		mode, err := client.SpaceRoleMode(ctx)
-		if err != nil || mode == confluence.RoleModePreRoles {
-			if err != nil {
-				yield(listed{}, err)
-			}
+		if err != nil {
+			yield(spaceAssignment{}, err)
+			return
+		}
+		if mode == confluence.RoleModePreRoles {
 			return
 		}
 		for sp, err := range cfg.spaces(ctx, client) {
-			if err != nil {
-				yield(listed{}, err)
-				return
+			var assignments []confluence.RoleAssignment
+			if err == nil {
+				assignments, err = client.RoleAssignments(ctx, sp.ID)
 			}
-			assignments, err := client.RoleAssignments(ctx, sp.ID)
 			if err != nil {
-				yield(listed{}, err)
+				yield(spaceAssignment{}, err)
 				return
 			}
 			for _, a := range assignments {
-				id := []string{sp.Key, a.Principal.Type, a.Principal.ID}
-				if !yield(listed{id: id, display: sp.Key + " " + a.Principal.String(), state: func(ctx context.Context) (any, diag.Diagnostics) {
-					var diags diag.Diagnostics
-					state, err := assignmentState(ctx, client, spaceRef(&sp), a, spaceRoleAssignmentModel{})
-					if err != nil {
-						addAPIError(&diags, "Could not read the role of "+a.Principal.String()+" in space "+sp.Key, err)
-					}
-					return state, diags
-				}}, nil) {
+				if !yield(spaceAssignment{a, sp}, nil) {
 					return
 				}
 			}
 		}
-	})
+	}
 }

@@ -42,17 +42,38 @@ type listed struct {
 	state func(context.Context) (any, diag.Diagnostics)
 }
 
-// listResults streams what a listing finds as list results, at most req.Limit of them. An API error ends the
-// stream with an error result saying what could not be listed.
-func listResults(ctx context.Context, req list.ListRequest, spec idSpec, what string, found iter.Seq2[listed, error]) iter.Seq[list.ListResult] {
+// listStart reads the list block's configuration into cfg and gets the client the listing needs; on failure
+// the stream holds the error and ok is false.
+func listStart[C, T any](ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, cfg *C, client func(context.Context) (T, diag.Diagnostics)) (c T, ok bool) {
+	diags := req.Config.Get(ctx, cfg)
+	if !diags.HasError() {
+		var d diag.Diagnostics
+		c, d = client(ctx)
+		diags.Append(d...)
+	}
+	if diags.HasError() {
+		stream.Results = listError(diags)
+		return c, false
+	}
+	return c, true
+}
+
+// listResults streams what a listing finds as list results, at most req.Limit of them: each found object that
+// pick keeps becomes one result. An API error ends the stream with an error result saying what could not be
+// listed.
+func listResults[T any](ctx context.Context, req list.ListRequest, spec idSpec, what string, found iter.Seq2[T, error], pick func(T) (listed, bool)) iter.Seq[list.ListResult] {
 	return func(push func(list.ListResult) bool) {
 		var n int64
-		for f, err := range found {
+		for obj, err := range found {
 			if err != nil {
 				var diags diag.Diagnostics
 				addAPIError(&diags, "Could not list "+what, err)
 				push(list.ListResult{Diagnostics: diags})
 				return
+			}
+			f, keep := pick(obj)
+			if !keep {
+				continue
 			}
 			r := req.NewListResult(ctx)
 			r.DisplayName = f.display

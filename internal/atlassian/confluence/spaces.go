@@ -72,14 +72,14 @@ func (c *Client) fetchSpaces(ctx context.Context, keys []string) (map[string]*Sp
 	return out, nil
 }
 
-// listSpacePages reads up to max pages (requests) of the site's spaces.
-func (c *Client) listSpacePages(ctx context.Context, max int) ([][]Space, error) {
+// listSpacePages reads up to most pages (requests) of the site's spaces.
+func (c *Client) listSpacePages(ctx context.Context, most int) ([][]Space, error) {
 	var out [][]Space
 	for page, err := range pages[Space](ctx, c, v2+"/spaces", url.Values{}) {
 		if err != nil {
 			return nil, err
 		}
-		if out = append(out, page); len(out) == max {
+		if out = append(out, page); len(out) == most {
 			break
 		}
 	}
