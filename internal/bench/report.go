@@ -19,7 +19,7 @@ func Report(w io.Writer, r *Result) error {
 	out.f("%s\n\n", r.Floors.Formula)
 
 	tw := &printer{w: tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)}
-	tw.f("%s\n", "step\trequests\t429s\tAPI floor\t×floor\tbudget\t\twall\tCPU\tpeak MiB\ttf_data wall\ttf_data CPU\twall ×tf_data\t")
+	tw.f("%s\n", "step\trequests\t429s\tAPI floor\t×floor\tbudget\t\twall\tCPU\tprovider CPU\tpeak MiB\ttf_data wall\ttf_data CPU\twall ×tf_data\t")
 	for _, st := range r.Steps {
 		budget, verdict := "-", ""
 		if st.Budget > 0 {
@@ -36,9 +36,9 @@ func Report(w io.Writer, r *Result) error {
 				ratio = fmt.Sprintf("%.2f", float64(st.Wall)/float64(f.Wall))
 			}
 		}
-		tw.f("%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
+		tw.f("%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n",
 			st.Name, st.Total, st.Throttled, st.Floor, times(st.Total, st.Floor), budget, verdict,
-			dur(st.Wall), dur(st.CPU), mib(st.PeakRSS), tfWall, tfCPU, ratio)
+			dur(st.Wall), dur(st.CPU), dur(st.ProviderCPU), mib(st.PeakRSS), tfWall, tfCPU, ratio)
 	}
 	tw.flush()
 

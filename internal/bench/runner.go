@@ -74,8 +74,9 @@ type floorKey struct {
 
 // Measure is what one terraform command cost.
 type Measure struct {
-	Wall, CPU time.Duration // CPU: user + system of terraform and the provider processes it waited for
-	PeakRSS   int64         // bytes: the largest VmHWM of a provider process of the command (0 = none seen)
+	Wall, CPU   time.Duration // CPU: user + system of terraform and the provider processes it waited for
+	ProviderCPU time.Duration // of CPU, the provider processes' share, sampled from /proc (0 = none seen)
+	PeakRSS     int64         // bytes: the largest VmHWM of a provider process of the command (0 = none seen)
 }
 
 // Step is one measured step of a scenario.
@@ -314,7 +315,8 @@ func (r *Runner) terraform(ctx context.Context, dir string, env []string, args .
 	}
 	sampler := startSampler(cmd.Process.Pid)
 	err := cmd.Wait()
-	m := Measure{Wall: time.Since(start), PeakRSS: sampler.stop()}
+	m := Measure{Wall: time.Since(start)}
+	m.PeakRSS, m.ProviderCPU = sampler.stop()
 	if cmd.ProcessState != nil {
 		m.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}

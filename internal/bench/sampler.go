@@ -22,23 +22,29 @@ type sampler struct {
 	wg     sync.WaitGroup
 
 	mu   sync.Mutex
-	peak int64 // bytes
+	peak int64                 // bytes
+	cpu  map[int]time.Duration // the last user + system time read of each provider process
 }
 
 func startSampler(parent int) *sampler {
-	s := &sampler{parent: parent, done: make(chan struct{})}
+	s := &sampler{parent: parent, done: make(chan struct{}), cpu: map[int]time.Duration{}}
 	s.wg.Add(1)
 	go s.loop()
 	return s
 }
 
-// stop ends the sampling and returns the peak in bytes.
-func (s *sampler) stop() int64 {
+// stop ends the sampling and returns the peak in bytes and the provider processes' CPU time (as last sampled:
+// it misses at most one sampling period of each).
+func (s *sampler) stop() (int64, time.Duration) {
 	close(s.done)
 	s.wg.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.peak
+	var cpu time.Duration
+	for _, d := range s.cpu {
+		cpu += d
+	}
+	return s.peak, cpu
 }
 
 func (s *sampler) loop() {
@@ -47,11 +53,13 @@ func (s *sampler) loop() {
 	defer t.Stop()
 	for {
 		for _, pid := range providerChildren(s.parent) {
-			if hwm := vmHWM(pid); hwm > 0 {
-				s.mu.Lock()
-				s.peak = max(s.peak, hwm)
-				s.mu.Unlock()
+			hwm, cpu := vmHWM(pid), cpuTime(pid)
+			s.mu.Lock()
+			s.peak = max(s.peak, hwm)
+			if cpu > 0 {
+				s.cpu[pid] = cpu
 			}
+			s.mu.Unlock()
 		}
 		select {
 		case <-s.done:
@@ -110,4 +118,31 @@ func vmHWM(pid int) int64 {
 		return kb * 1024
 	}
 	return 0
+}
+
+// clockTick is the unit of the times in /proc/<pid>/stat (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// cpuTime returns the process's user + system time so far, or 0.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0
+	}
+	// The name (field 2) is in parentheses and may hold spaces: count the fields after its closing one, from
+	// field 3 (state); utime and stime are fields 14 and 15.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	fields := strings.Fields(string(b[i+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	user, err1 := strconv.ParseInt(fields[11], 10, 64)
+	sys, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(user+sys) * clockTick
 }
