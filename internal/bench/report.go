@@ -95,6 +95,30 @@ func Summary(w io.Writer, results []*Result, total time.Duration) error {
 		}
 	}
 	tw.flush()
+
+	// Issue 14's targets for time and memory, reported (these machines are shared), never judged.
+	out.f("\n== plan wall against terraform_data (target ≤ 2×) and provider peak memory (target ≤ 200 MiB) ==\n")
+	tw = &printer{w: tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)}
+	for _, r := range results {
+		var peak int64
+		for _, st := range r.Steps {
+			peak = max(peak, st.PeakRSS)
+		}
+		plan := "plan not run"
+		for _, st := range r.Steps {
+			if st.Name != StepPlan {
+				continue
+			}
+			plan = "plan " + dur(st.Wall)
+			if f := st.TerraformFloor; f != nil && f.Wall > 0 {
+				plan += fmt.Sprintf("\ttf_data %s\t×%.2f", dur(f.Wall), float64(st.Wall)/float64(f.Wall))
+			} else {
+				plan += "\ttf_data -\t-"
+			}
+		}
+		tw.f("%s\t%s\tpeak %s MiB\n", r.Scenario.Name, plan, mib(peak))
+	}
+	tw.flush()
 	out.f("\ntotal bench wall time %s\n", dur(total))
 	return out.err
 }
