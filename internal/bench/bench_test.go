@@ -33,7 +33,10 @@ func TestBudgets(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, st := range res.Steps {
-				if st.Budget > 0 && st.Total > st.Budget {
+				if st.Throttled > 0 {
+					t.Errorf("%s: %d requests answered 429 without a rate limit", st.Name, st.Throttled)
+				}
+				if st.OverBudget() {
 					t.Errorf("%s: %d requests, over the budget of %d (API floor %d); by route: %v",
 						st.Name, st.Total, st.Budget, st.Floor, st.Requests)
 				}

@@ -9,8 +9,10 @@ import (
 	"time"
 )
 
-// Report writes a scenario's tables: per step the requests beside the floor and budget, wall, CPU and the
-// provider's peak memory beside Terraform's own floor; then the requests by route and step.
+// Report writes a scenario's tables: per step the requests (of them, those answered 429) beside the floor and
+// the budget (judged on the requests not answered 429), wall, CPU (terraform with its provider, and the
+// provider's share) and the provider's peak memory beside Terraform's own floor; then the requests by route and
+// step.
 func Report(w io.Writer, r *Result) error {
 	out := &printer{w: w}
 	s := r.Scenario
@@ -25,7 +27,7 @@ func Report(w io.Writer, r *Result) error {
 		if st.Budget > 0 {
 			budget = fmt.Sprint(st.Budget)
 			verdict = "ok"
-			if st.Total > st.Budget {
+			if st.OverBudget() {
 				verdict = "OVER"
 			}
 		}
@@ -88,10 +90,14 @@ func Summary(w io.Writer, results []*Result, total time.Duration) error {
 				continue
 			}
 			verdict := "ok"
-			if st.Total > st.Budget {
+			if st.OverBudget() {
 				verdict = "OVER"
 			}
-			tw.f("%s\t%s\t%d requests\tbudget %d\t%s\n", r.Scenario.Name, st.Name, st.Total, st.Budget, verdict)
+			throttled := ""
+			if st.Throttled > 0 {
+				throttled = fmt.Sprintf(" (+%d answered 429)", st.Throttled)
+			}
+			tw.f("%s\t%s\t%d requests%s\tbudget %d\t%s\n", r.Scenario.Name, st.Name, st.Counted(), throttled, st.Budget, verdict)
 		}
 	}
 	tw.flush()

@@ -86,7 +86,7 @@ func run(ctx context.Context) int {
 	if code == 0 {
 		for _, res := range results {
 			for _, st := range res.Steps {
-				if st.Budget > 0 && st.Total > st.Budget {
+				if st.OverBudget() {
 					code = 2
 				}
 			}
