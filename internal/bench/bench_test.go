@@ -53,14 +53,17 @@ func TestFloorsAndBudgets(t *testing.T) {
 		refresh, apply, destroy, aBudget int
 		rBudget                          int
 	}{
-		// 10 listings + 1 lookup + role mode; apply + 250 writes; destroy + 50 deletes (read/space cascades).
-		{Scenario{Spaces: 10, Groups: 5, Permissions: 5, Shape: PerPrincipal}, 12, 262, 62, 295, 12},
-		// + 10 role-assignment listings; apply + the current user.
-		{Scenario{Spaces: 10, Groups: 5, Permissions: 5, Shape: Exclusive}, 22, 273, 22, 295, 23},
-		{Scenario{Spaces: 50, Groups: 5, Permissions: 5, Shape: PerPrincipal}, 52, 1302, 302, 1415, 54},
+		// 10 listings + organization check; apply + 1 lookup + role mode + 250 writes; destroy + 50 deletes
+		// (read/space cascades).
+		{Scenario{Spaces: 10, Groups: 5, Permissions: 5, Shape: PerPrincipal}, 12, 264, 62, 295, 12},
+		// + 10 role-assignment listings + role mode; apply + the current user; the budget + 2 × 10 for the role
+		// listings.
+		{Scenario{Spaces: 10, Groups: 5, Permissions: 5, Shape: Exclusive}, 23, 275, 23, 315, 24},
+		{Scenario{Spaces: 50, Groups: 5, Permissions: 5, Shape: PerPrincipal}, 52, 1304, 302, 1415, 54},
 		// 200 spaces of 60 permissions: one page each, and one key lookup.
-		{Scenario{Spaces: 200, Groups: 10, Permissions: 5, Shape: PerPrincipal}, 202, 10202, 2202, 10625, 212},
-		{Scenario{Spaces: 300, Groups: 50, Permissions: 5, Shape: PerPrincipal}, 300*2 + 2 + 1, 603 + 75000, 603 + 15000, 75000 + 900 + 100 + 5, 633},
+		{Scenario{Spaces: 200, Groups: 10, Permissions: 5, Shape: PerPrincipal}, 202, 10204, 2202, 10625, 212},
+		// 260 permissions a space: two pages each; 300 keys: two lookups.
+		{Scenario{Spaces: 300, Groups: 50, Permissions: 5, Shape: PerPrincipal}, 602, 602 + 2 + 1 + 75000, 602 + 15000, 75000 + 900 + 100 + 5, 632},
 	} {
 		f := FloorsOf(tc.s, site)
 		b := BudgetsOf(tc.s, f)

@@ -10,7 +10,9 @@ import "fmt"
 // /wiki/rest/api/space/{key}/permission, DELETE /wiki/rest/api/space/{key}/permission/{id}): there is no bulk
 // write. Reading the site's space role mode (GET /wiki/api/v2/space-role-mode) decides whether grants are classic
 // permissions or roles; the provider reads it once per run, as it does the current user when a resource needs it
-// (GET /wiki/rest/api/user/current).
+// (GET /wiki/rest/api/user/current). With the organization's credentials beside the site's, as the bench
+// configures them, each run also checks once that both name one organization (GET .../directories, POST
+// .../workspaces): a fixed per-run read that keeps the provider from writing to another organization's site.
 const (
 	// v2PageSize is the largest page of a v2 listing (permissions, role assignments and spaces).
 	v2PageSize = 250
@@ -21,6 +23,8 @@ const (
 	// currentUserReads is the read of the provider's own account, which only a step that changes an exclusive
 	// table needs (it refuses a table that takes the account's administration of the space away).
 	currentUserReads = 1
+	// orgCheckReads is the per-run check that the site and the organization credential belong together.
+	orgCheckReads = 2
 )
 
 // seededPermissionsPerSpace is how many permissions a generated space holds before the run: the provider account's
@@ -39,13 +43,17 @@ type Floors struct {
 // FloorsOf counts the floors of s on site (the emulator's default role mode, ROLES_TRANSITION).
 //
 //   - refresh and plan: one permission listing per space and page of its permissions after the apply (the
-//     seeded ones and G × P), one key→id lookup per 250 spaces, and the role mode. An exclusive table is the
-//     whole access table of its space, and on a site with space roles a role assignment is a server state apart
-//     from classic permissions (atlassian-api.md §3.7): it also needs one role-assignment listing per space
-//     (none are made, so one page each). A per-principal resource holds classic permissions only and needs none.
+//     seeded ones and G × P) and the organization check. The state holds each space's id, so no key is looked
+//     up. An exclusive table is the whole access table of its space, and on a site with space
+//     roles a role assignment is a server state apart from classic permissions (atlassian-api.md §3.7): it also
+//     needs one role-assignment listing per space (none are made, so one page each). A per-principal resource
+//     holds classic permissions only and needs none; the exclusive table also needs the role mode, to know
+//     which of the two it reads.
 //   - apply (from nothing): the refresh floor (a create must still read what the space holds, to add only what
-//     is missing and to read back what it wrote) plus one v1 write per grant added (S × G × P; both shapes keep
-//     every seeded grant, so nothing is revoked), plus for exclusive tables the current user.
+//     is missing and to read back what it wrote), one key→id lookup per 250 spaces (the configuration names
+//     keys), plus one v1 write per grant added (S × G × P; both shapes keep every seeded grant, so nothing is
+//     revoked), plus the role mode for per-principal resources (a write must know the site takes classic
+//     permissions) and the current user for exclusive tables.
 //   - destroy: terraform destroy refreshes first, so the refresh floor, plus one v1 delete per permission removed
 //     for the per-principal shape: removing read/space removes all of that principal's permissions in the space
 //     (atlassian-api.md §3.4), so one delete per (space, group), S × G. The exclusive table's destroy revokes
@@ -58,21 +66,22 @@ func FloorsOf(s Scenario, site Site) Floors {
 	perSpace := seededPermissionsPerSpace(site) + s.Groups*s.Permissions
 	listings := s.Spaces * ceilDiv(perSpace, v2PageSize)
 	lookups := ceilDiv(s.Spaces, keysPerLookup)
-	roleListings := 0
+	roleListings, roleMode := 0, 0
 	if s.Shape == Exclusive {
-		roleListings = s.Spaces
+		roleListings, roleMode = s.Spaces, roleModeReads
 	}
-	refresh := listings + roleListings + lookups + roleModeReads
+	refresh := listings + roleListings + roleMode + orgCheckReads
 	f := Floors{
 		Refresh: refresh,
 		Plan:    refresh,
-		Apply:   refresh + s.Grants(),
+		Apply:   refresh + lookups + s.Grants(),
 		Destroy: refresh,
-		Formula: fmt.Sprintf("refresh floor %d = %d permission listings (%d spaces × %d page of %d permissions) + %d role-assignment listings + %d key lookups + %d role mode",
-			refresh, listings, s.Spaces, ceilDiv(perSpace, v2PageSize), perSpace, roleListings, lookups, roleModeReads),
+		Formula: fmt.Sprintf("refresh floor %d = %d permission listings (%d spaces × %d page of %d permissions) + %d role-assignment listings + %d role mode + %d organization check",
+			refresh, listings, s.Spaces, ceilDiv(perSpace, v2PageSize), perSpace, roleListings, roleMode, orgCheckReads),
 	}
 	switch s.Shape {
 	case PerPrincipal:
+		f.Apply += roleModeReads // a write must know the site takes classic permissions
 		f.Destroy += s.Spaces * s.Groups
 	case Exclusive:
 		f.Apply += currentUserReads

@@ -5,18 +5,22 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/access"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
+	"github.com/accessplane/terraform-provider-confluence/internal/parallel"
 )
 
 // Plans show principals by id. A warning beside each change names them, so that a reviewer reads who gains or
-// loses what: groups by name, users by name and email, from one batched Organizations API search per kind (ten
-// ids a request). Without the Organizations API, or when a lookup fails, the ids stand: a name is a courtesy
-// and never fails a plan.
+// loses what. A group is named from Confluence's record of it (GET /wiki/rest/api/group/by-id), which the run
+// already keeps for the check that a granted group exists: a run names each group once, however many spaces it
+// appears in, and needs no Organizations API for it. Users are named by name and email from one batched
+// Organizations API search (ten ids a request). Without the Organizations API, or when a lookup fails, the ids
+// stand: a name is a courtesy and never fails a plan.
 
 // principalNames names principals for plan warnings: "group eng-writers", "user Jane Doe <jane@example.com>",
 // "anonymous", "access class authenticated-users"; a principal it cannot name keeps its type/id.
@@ -37,21 +41,15 @@ func (d *providerData) principalNames(ctx context.Context, principals []confluen
 			out[p] = p.String()
 		}
 	}
-	if len(groups)+len(users) == 0 {
+	if len(groups) > 0 {
+		d.nameGroups(ctx, groups, out)
+	}
+	if len(users) == 0 {
 		return out
 	}
 	api, diags := d.Admin(ctx)
 	if diags.HasError() {
 		return out
-	}
-	for batch := range slices.Chunk(groups, admin.MaxSearchIDs) {
-		found, err := api.SearchGroups(ctx, admin.AllDirectories, admin.GroupSearch{GroupIDs: batch})
-		if err != nil {
-			break
-		}
-		for _, g := range found {
-			out[confluence.Principal{Type: confluence.PrincipalGroup, ID: g.ID}] = "group " + g.Name
-		}
 	}
 	for batch := range slices.Chunk(users, admin.MaxSearchIDs) {
 		found, err := api.SearchUsers(ctx, admin.AllDirectories, admin.UserSearch{AccountIDs: batch})
@@ -70,6 +68,27 @@ func (d *providerData) principalNames(ctx context.Context, principals []confluen
 	}
 	return out
 }
+
+// nameGroups names groups from the run's reads of Confluence groups, reading those not read yet side by side.
+func (d *providerData) nameGroups(ctx context.Context, ids []string, out map[confluence.Principal]string) {
+	client, diags := d.Confluence(ctx)
+	if diags.HasError() {
+		return
+	}
+	var mu sync.Mutex
+	_ = parallel.ForEach(ctx, nameReads, ids, func(ctx context.Context, id string) error {
+		g, err := client.GroupByID(ctx, id)
+		if err == nil && g.Name != "" {
+			mu.Lock()
+			out[confluence.Principal{Type: confluence.PrincipalGroup, ID: id}] = "group " + g.Name
+			mu.Unlock()
+		}
+		return nil
+	})
+}
+
+// nameReads is how many group reads one warning makes at a time.
+const nameReads = 4
 
 // accessDelta is what one principal gains and loses in a space.
 type accessDelta struct {

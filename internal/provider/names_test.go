@@ -19,6 +19,7 @@ import (
 const (
 	routeOrgUserSearchNames  = "POST /admin/v2/orgs/{orgId}/directories/{directoryId}/users/search"
 	routeOrgGroupSearchNames = "POST /admin/v2/orgs/{orgId}/directories/{directoryId}/groups/search"
+	routeGroupByIDNames      = "GET /wiki/rest/api/group/by-id"
 )
 
 // accessWarning returns the detail of the plan's "Access changes in space" warning, or "".
@@ -31,8 +32,8 @@ func accessWarning(diags []*tfprotov6.Diagnostic) string {
 	return ""
 }
 
-// A plan that changes access names who gains what: a group by its name, a user by name and email, from one
-// Organizations API search per kind.
+// A plan that changes access names who gains what: a group by its name, from the one read of the group that also
+// checks it exists (no Organizations API search), a user by name and email, from one Organizations API search.
 func TestNames_inThePlan(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t, emulator.Options{})
@@ -49,7 +50,7 @@ func TestNames_inThePlan(t *testing.T) {
 		tftypes.NewValue(tftypes.String, "read/space"), tftypes.NewValue(tftypes.String, "create/page"),
 	})
 	for _, tc := range []struct{ typ, id, want, route string }{
-		{"group", group, "ENG: group eng-writers gains create/page, read/space", routeOrgGroupSearchNames},
+		{"group", group, "ENG: group eng-writers gains create/page, read/space", routeGroupByIDNames},
 		{"user", u.AccountID(), "ENG: user Jane Doe <jane@example.com> gains create/page, read/space", routeOrgUserSearchNames},
 	} {
 		env.ResetRequests()
@@ -64,6 +65,9 @@ func TestNames_inThePlan(t *testing.T) {
 		}
 		if n := env.Requests(tc.route); n != 1 {
 			t.Errorf("%s: %d name lookups, want 1", tc.typ, n)
+		}
+		if n := env.Requests(routeOrgGroupSearchNames); n != 0 {
+			t.Errorf("%s: %d Organizations API group searches, want 0", tc.typ, n)
 		}
 	}
 }
@@ -85,7 +89,7 @@ func TestAccNames_tableAndNoChange(t *testing.T) {
 				PreConfig: env.ResetRequests,
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{acctest.CheckAPI(func(context.Context) error {
-					if n := env.Requests(routeOrgGroupSearchNames) + env.Requests(routeOrgUserSearchNames); n != 0 {
+					if n := env.Requests(routeOrgGroupSearchNames) + env.Requests(routeOrgUserSearchNames) + env.Requests(routeGroupByIDNames); n != 0 {
 						return fmt.Errorf("%d name lookups for a plan that changes nothing, want 0", n)
 					}
 					return nil

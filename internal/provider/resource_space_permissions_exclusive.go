@@ -299,7 +299,8 @@ func (r *spacePermissionsExclusiveResource) ModifyPlan(ctx context.Context, req 
 }
 
 // warnTableChanges names, in one warning, who gains and loses what when the table changes. It reads only what
-// the plan has read already (the space's listings and role catalogue, once per run) and the principals' names.
+// the plan has read already (the space's listings, and the role catalogue once per run when a role is held or
+// planned) and the principals' names.
 func (r *spacePermissionsExclusiveResource) warnTableChanges(ctx context.Context, s *spaceAccess, want access.Change, diags *diag.Diagnostics) {
 	b := s.Backend()
 	before := map[confluence.Principal][]string{}
@@ -318,11 +319,15 @@ func (r *spacePermissionsExclusiveResource) warnTableChanges(ctx context.Context
 		if err != nil {
 			return
 		}
-		roles, err := b.Roles(ctx)
-		if err != nil {
-			return
+		var names map[string]string
+		if len(assignments)+len(want.Roles) > 0 { // no role is held or planned: nothing to name
+			roles, err := b.Roles(ctx)
+			if err != nil {
+				return
+			}
+			names = roleNames(roles)
 		}
-		deltas = append(deltas, roleDeltas(assignments, want.Roles, roleNames(roles))...)
+		deltas = append(deltas, roleDeltas(assignments, want.Roles, names)...)
 	}
 	r.data.warnAccessChanges(ctx, s.Space.Key, deltas, diags)
 }
