@@ -31,6 +31,7 @@ func run(ctx context.Context) int {
 	name := flag.String("scenario", "", "run only this scenario")
 	list := flag.Bool("list", false, "list the scenarios and exit")
 	noFloor := flag.Bool("no-floor", false, "leave out Terraform's own floor (terraform_data)")
+	noDestroy := flag.Bool("no-destroy", false, "leave out the destroy step")
 	keep := flag.Bool("keep", false, "keep the working directory (printed) with the configurations and states")
 	flag.Parse()
 	if *list {
@@ -56,7 +57,7 @@ func run(ctx context.Context) int {
 	}
 
 	start := time.Now()
-	r, err := bench.NewRunner(ctx, bench.Options{WorkDir: dir, NoFloor: *noFloor, Progress: os.Stderr})
+	r, err := bench.NewRunner(ctx, bench.Options{WorkDir: dir, NoFloor: *noFloor, NoDestroy: *noDestroy, Progress: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
