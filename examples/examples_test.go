@@ -48,6 +48,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accessplane/terraform-provider-confluence/internal/syncbuf"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
@@ -262,7 +264,7 @@ func TestExamples(t *testing.T) {
 // runFolder applies, re-plans and destroys one example folder against a fresh emulator.
 func runFolder(t *testing.T, bin, config, folder string, v variant) {
 	env := acctest.New(t, emulator.Options{})
-	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: commandEnv(config, env.Emulator.Env(env.URL)), warnings: v.warnings}
+	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: emulator.CommandEnv(config, env.Emulator.Env(env.URL)), warnings: v.warnings}
 	if v.env != nil {
 		tf.env = append(tf.env, v.env()...)
 	}
@@ -306,21 +308,6 @@ func copyConfig(t *testing.T, src, dst string) {
 	}
 }
 
-// commandEnv is the environment of the terraform commands: the test's own, less any Terraform or provider
-// setting of the developer's, plus the dev_overrides configuration and the emulator's settings.
-func commandEnv(config string, emulatorEnv []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "CONFLUENCE_") || strings.HasPrefix(k, "ATLASSIAN_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_CLI_CONFIG_FILE="+config)
-	return append(env, emulatorEnv...)
-}
-
 // terraform runs the CLI in one working directory.
 type terraform struct {
 	t   *testing.T
@@ -362,7 +349,7 @@ func (tf *terraform) run(args ...string) (combined, stdout string, code int) {
 	cmd.WaitDelay = 30 * time.Second
 	// Standard output and error are copied by two goroutines: out takes both, one at a time.
 	var (
-		out        lockedBuffer
+		out        syncbuf.Buffer
 		stdoutOnly bytes.Buffer
 	)
 	cmd.Stdout = io.MultiWriter(&out, &stdoutOnly)
@@ -401,24 +388,6 @@ func summary(out string) string {
 		return "(no summary line)"
 	}
 	return strings.Join(lines, " | ")
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // mustRun runs one command and fails the test with its output unless it succeeds.

@@ -53,7 +53,7 @@ func newQueryRun(t *testing.T, opts emulator.Options) (*terraform, *acctest.Env)
 		t.Skipf("terraform query needs Terraform 1.14 or later, not %s", bin)
 	}
 	env := acctest.New(t, opts)
-	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: commandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
+	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: emulator.CommandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
 	tf.warnings = []string{"Config generation is experimental"}
 	return tf, env
 }

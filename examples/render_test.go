@@ -61,7 +61,7 @@ func newRenderRun(t *testing.T) (*terraform, *acctest.Env, []string) {
 		t.Skipf("no terraform CLI: %v", err)
 	}
 	env := acctest.New(t, emulator.Options{})
-	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: commandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
+	tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: emulator.CommandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
 	teams := make([]string, tableTeams)
 	for i := range teams {
 		teams[i] = env.NewGroup(t, fmt.Sprintf("team-%02d", i))
@@ -236,7 +236,7 @@ func TestExclusiveTablePlanCPU(t *testing.T) {
 	}
 	cpu := map[int]float64{}
 	for i, grants := range sizes {
-		tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: commandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
+		tf := &terraform{t: t, bin: bin, dir: t.TempDir(), env: emulator.CommandEnv(providerCLIConfig(t), env.Emulator.Env(env.URL))}
 		var b strings.Builder
 		b.WriteString(exclusiveTableStart("this", fmt.Sprintf("GEN%04d", i+1)))
 		fmt.Fprintf(&b, "    me = { principal_type = \"user\", principal_id = %q, permissions = [\"read/space\", \"administer/space\"] }\n", me)

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,9 +13,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/gomod"
+	"github.com/accessplane/terraform-provider-confluence/internal/syncbuf"
 
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/admin"
 	"github.com/accessplane/terraform-provider-confluence/internal/atlassian/confluence"
@@ -119,7 +120,7 @@ func NewRunner(ctx context.Context, opts Options) (*Runner, error) {
 	}
 	root := opts.ModuleRoot
 	if root == "" {
-		r, err := moduleRoot()
+		r, err := gomod.Root()
 		if err != nil {
 			return nil, err
 		}
@@ -144,24 +145,6 @@ func NewRunner(ctx context.Context, opts Options) (*Runner, error) {
 	return &Runner{opts: opts, tf: tf, cliConfig: config, floors: map[floorKey]map[string]Measure{}}, nil
 }
 
-// moduleRoot is the nearest folder above the current one holding go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the current directory")
-		}
-		dir = parent
-	}
-}
-
 // Run runs one scenario on a fresh emulator.
 func (r *Runner) Run(ctx context.Context, s Scenario) (*Result, error) {
 	start := time.Now()
@@ -183,7 +166,7 @@ func (r *Runner) Run(ctx context.Context, s Scenario) (*Result, error) {
 	if err := writeConfig(dir, Config(s, site, false)); err != nil {
 		return nil, err
 	}
-	env := r.env(emu.Env(srv.url))
+	env := emulator.CommandEnv(r.cliConfig, emu.Env(srv.url))
 	steps := []struct {
 		name         string
 		args         []string
@@ -244,7 +227,7 @@ func (r *Runner) terraformFloor(ctx context.Context, s Scenario, site Site) (map
 	if err := writeConfig(dir, Config(s, site, true)); err != nil {
 		return nil, err
 	}
-	env := r.env(nil)
+	env := emulator.CommandEnv(r.cliConfig, nil)
 	out := map[string]Measure{}
 	for _, st := range []struct {
 		name string
@@ -284,21 +267,6 @@ func (r *Runner) progress(format string, args ...any) {
 	}
 }
 
-// env is the terraform commands' environment: this process's, less any Terraform or provider setting, plus the
-// dev_overrides configuration and the emulator's settings.
-func (r *Runner) env(emulatorEnv []string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "CONFLUENCE_") || strings.HasPrefix(k, "ATLASSIAN_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_CLI_CONFIG_FILE="+r.cliConfig)
-	return append(env, emulatorEnv...)
-}
-
 // terraform runs one command in dir and measures it. err is set only when the command could not run or timed
 // out; a non-zero exit is the code.
 func (r *Runner) terraform(ctx context.Context, dir string, env []string, args ...string) (Measure, string, int, error) {
@@ -312,7 +280,7 @@ func (r *Runner) terraform(ctx context.Context, dir string, env []string, args .
 	// Interrupt first, so that terraform stops the provider it started; kill if it has not exited soon after.
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 30 * time.Second
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	start := time.Now()
@@ -357,24 +325,6 @@ func tail(s string, n int) string {
 		lines = append([]string{"…"}, lines[len(lines)-n:]...)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// lockedBuffer is a bytes.Buffer safe for the two goroutines that copy standard output and error.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // server serves the emulator on a loopback port and counts the requests it answers 429.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -193,6 +194,22 @@ func (e *Emulator) SetBaseURL(u string) {
 
 // Credentials returns the instance's identifiers and secrets.
 func (e *Emulator) Credentials() Credentials { return e.creds }
+
+// CommandEnv is the environment of a terraform (or tofu) command run against an emulator: this process's, less
+// every Terraform, Confluence and Atlassian setting of the developer's (so that nothing points elsewhere or logs),
+// plus automation settings, the CLI configuration file cliConfig and settings (Env's lines, or none).
+func CommandEnv(cliConfig string, settings []string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "CONFLUENCE_") || strings.HasPrefix(k, "ATLASSIAN_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "TF_CLI_CONFIG_FILE="+cliConfig)
+	return append(env, settings...)
+}
 
 // Env returns the provider environment ("KEY=value" lines) that points at this emulator. An empty
 // baseURL means the public one: Options.PublicURL, else the one set by SetBaseURL or Serve.

@@ -38,10 +38,10 @@ const (
 type Client struct {
 	api *transport.Client
 
-	spaces       *batchLoader[*Space] // space key → space
-	spaceLookups atomic.Int32         // key lookups sent, for fetchSpaces
-	spacesListed atomic.Bool          // the site's spaces listed once, for fetchSpaces
-	users        *batchLoader[User]   // account id → user
+	spaces       *batchLoader[*Space]                        // space key → space
+	spaceLookups atomic.Int32                                // key lookups sent, for fetchSpaces
+	siteSpaces   runcache.Cache[struct{}, map[string]*Space] // the site's spaces by key, listed once, for fetchSpaces
+	users        *batchLoader[User]                          // account id → user
 
 	roleMode    runcache.Cache[string, string]
 	currentUser runcache.Cache[string, User]

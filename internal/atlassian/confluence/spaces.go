@@ -43,18 +43,16 @@ const (
 // looked up by key, so nothing depends on it.
 func (c *Client) fetchSpaces(ctx context.Context, keys []string) (map[string]*Space, error) {
 	out := make(map[string]*Space, len(keys))
-	if c.spaceLookups.Add(1) > lookupsBeforeListing && !c.spacesListed.Swap(true) {
-		pages, err := c.listSpacePages(ctx, listedPagesMax)
+	if c.spaceLookups.Add(1) > lookupsBeforeListing {
+		// Every batch from here on waits for the one listing rather than sending a lookup beside it, so a run
+		// costs the same few requests however its batches fall in time.
+		listed, err := c.siteSpaces.Get(ctx, struct{}{}, c.listSiteSpaces)
 		if err != nil {
 			return nil, err
 		}
-		for _, page := range pages {
-			for i := range page {
-				if slices.Contains(keys, page[i].Key) {
-					out[page[i].Key] = &page[i]
-				} else {
-					c.spaces.remember(page[i].Key, &page[i])
-				}
+		for _, k := range keys {
+			if s := listed[k]; s != nil {
+				out[k] = s
 			}
 		}
 		keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return out[k] != nil })
@@ -72,14 +70,20 @@ func (c *Client) fetchSpaces(ctx context.Context, keys []string) (map[string]*Sp
 	return out, nil
 }
 
-// listSpacePages reads up to most pages (requests) of the site's spaces.
-func (c *Client) listSpacePages(ctx context.Context, most int) ([][]Space, error) {
-	var out [][]Space
+// listSiteSpaces reads up to listedPagesMax pages of the site's spaces, by key; the space loader remembers each
+// for the run's later lookups.
+func (c *Client) listSiteSpaces(ctx context.Context) (map[string]*Space, error) {
+	out := map[string]*Space{}
+	read := 0
 	for page, err := range pages[Space](ctx, c, v2+"/spaces", url.Values{}) {
 		if err != nil {
 			return nil, err
 		}
-		if out = append(out, page); len(out) == most {
+		for i := range page {
+			out[page[i].Key] = &page[i]
+			c.spaces.remember(page[i].Key, &page[i])
+		}
+		if read++; read == listedPagesMax {
 			break
 		}
 	}

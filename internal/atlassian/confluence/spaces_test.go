@@ -212,3 +212,29 @@ func TestSpaceLookupsTurnIntoAListing(t *testing.T) {
 		})
 	}
 }
+
+// Lookups that arrive while the listing is in flight wait for it instead of going out beside it: however the
+// batches fall in time, a run of many lookups costs the two lookups and the listing.
+func TestSpaceLookupsWaitForTheListing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, emulator.Options{ExtraSpaces: 50, Latency: 20 * time.Millisecond}, transport.Config{})
+	f.c.SetLookupWindow(0)
+	for _, k := range []string{"ENG", "OPS"} { // the two lookups before the listing
+		if _, err := f.c.SpaceByKey(t.Context(), k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := 1; i <= 50; i++ { // fifty lookups at once, each its own batch
+		wg.Go(func() {
+			k := fmt.Sprintf("GEN%04d", i)
+			if s, err := f.c.SpaceByKey(t.Context(), k); err != nil || s.Key != k {
+				t.Errorf("%s: %+v %v", k, s, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.requests("GET /wiki/api/v2/spaces"); n != 3 {
+		t.Errorf("%d space requests, want 3: two lookups and one listing", n)
+	}
+}

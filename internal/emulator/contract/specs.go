@@ -10,12 +10,13 @@ package contract
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/gomod"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -70,29 +71,11 @@ func SpecsDir() (dir string, explicit bool, err error) {
 	if d := os.Getenv(EnvSpecsDir); d != "" {
 		return d, true, nil
 	}
-	root, err := repoRoot()
+	root, err := gomod.Root()
 	if err != nil {
 		return "", false, err
 	}
 	return filepath.Join(filepath.Dir(root), "shared", "specs"), false, nil
-}
-
-// repoRoot walks up from the working directory to the directory holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("contract: no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // loaded is one patched document and its router, shared by every test of the process.

@@ -7,33 +7,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/accessplane/terraform-provider-confluence/internal/syncbuf"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestRunPrintsEnvServesAndStops(t *testing.T) {
 	envFile := filepath.Join(t.TempDir(), "emulator.env")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-page-size", "1", "-spaces", "2", "-latency", "1ms", "-role-mode", "roles"}, &stdout, &stderr)
@@ -142,7 +126,7 @@ func TestRunPublicURL(t *testing.T) {
 	envFile := filepath.Join(t.TempDir(), "emulator.env")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan error, 1)
 	const public = "https://emulator.example.test:8443"
 	go func() {
@@ -190,7 +174,7 @@ func TestRunSeedsPopulation(t *testing.T) {
 	envFile := filepath.Join(t.TempDir(), "emulator.env")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-env-file", envFile, "-idle", "2", "-idle-days", "30", "-suspended", "1", "-deactivated", "1", "-never-active", "1", "-guests", "1"}, &stdout, &stderr)
