@@ -12,10 +12,16 @@ var quietLevels = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWO
 func unsetAll(t *testing.T) {
 	t.Helper()
 	for _, k := range append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, quietLevels...) {
-		t.Setenv(k, "")
-		if err := os.Unsetenv(k); err != nil {
-			t.Fatal(err)
-		}
+		unsetenv(t, k)
+	}
+}
+
+// unsetenv unsets k for the test; t.Setenv restores it after.
+func unsetenv(t *testing.T, k string) {
+	t.Helper()
+	t.Setenv(k, "")
+	if err := os.Unsetenv(k); err != nil {
+		t.Fatal(err)
 	}
 }
 

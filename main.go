@@ -30,6 +30,7 @@ func main() {
 	}
 
 	quietUnlessLogged(debug)
+	governMemory(softMemoryLimit)
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.RegistryAddress,
 		Debug:   debug,
