@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -29,7 +30,7 @@ const (
 
 // nextMemoryLimit is the limit after a collection that left live bytes live: unchanged while live is below
 // liveShareBeforeRaise of limit, else twice live.
-func nextMemoryLimit(live, limit uint64) uint64 {
+func nextMemoryLimit(live, limit int64) int64 {
 	if float64(live) < liveShareBeforeRaise*float64(limit) {
 		return limit
 	}
@@ -38,12 +39,12 @@ func nextMemoryLimit(live, limit uint64) uint64 {
 
 // governMemory sets the soft memory limit to limit and, after every collection, raises it when the live heap
 // nears it, until stop is called.
-func governMemory(limit uint64) (stop func()) {
+func governMemory(limit int64) (stop func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
 	}
 	var stopped atomic.Bool
-	debug.SetMemoryLimit(int64(limit))
+	debug.SetMemoryLimit(limit)
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	var afterCollection func(struct{})
 	afterCollection = func(struct{}) {
@@ -52,9 +53,10 @@ func governMemory(limit uint64) (stop func()) {
 		}
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 {
-			if next := nextMemoryLimit(sample[0].Value.Uint64(), limit); next != limit {
+			live := int64(min(sample[0].Value.Uint64(), math.MaxInt64)) //nolint:gosec // clamped to int64 just before
+			if next := nextMemoryLimit(live, limit); next != limit {
 				limit = next
-				debug.SetMemoryLimit(int64(limit))
+				debug.SetMemoryLimit(limit)
 			}
 		}
 		watchNextCollection(afterCollection)

@@ -10,7 +10,7 @@ import (
 // The limit holds while the live heap is well below it, and steps aside (twice the live heap) once it nears it.
 func TestNextMemoryLimit(t *testing.T) {
 	const mib = 1 << 20
-	for _, tc := range []struct{ live, limit, want uint64 }{
+	for _, tc := range []struct{ live, limit, want int64 }{
 		{10 * mib, 150 * mib, 150 * mib},
 		{120 * mib, 150 * mib, 150 * mib}, // a plan of 2,000 resources: the limit holds
 		{135 * mib, 150 * mib, 270 * mib}, // near the limit: the default pacing again
