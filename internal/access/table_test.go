@@ -225,3 +225,55 @@ func TestApplyTable(t *testing.T) {
 		t.Fatalf("role changes %v: want team's removed and mine set", m.assign)
 	}
 }
+
+// counting is memory that counts the reads the administrator check may skip.
+type counting struct {
+	*memory
+	assignments, roles, current int
+}
+
+func (c *counting) Assignments(ctx context.Context, s access.Space) ([]access.Assignment, error) {
+	c.assignments++
+	return c.memory.Assignments(ctx, s)
+}
+
+func (c *counting) Roles(ctx context.Context) ([]access.Role, error) {
+	c.roles++
+	return c.memory.Roles(ctx)
+}
+
+func (c *counting) CurrentAccount(ctx context.Context) (string, error) {
+	c.current++
+	return c.memory.CurrentAccount(ctx)
+}
+
+// A change that takes administer/space from nobody is checked from the principals' own grants alone: no role
+// assignments, no role catalogue, no current account. One that may take it away reads what the verdict needs.
+func TestCheckAdminsReadsOnlyWhatTheVerdictNeeds(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		change access.Change
+		reads  bool
+	}{
+		"access added to a group":               {change: access.Change{Classic: map[access.Principal][]string{team: {access.ReadSpace, "create/page"}}}},
+		"my administration kept":                {change: access.Change{Classic: map[access.Principal][]string{me: {access.ReadSpace, access.AdministerSpace}}}},
+		"my administration taken away":          {change: access.Change{Classic: map[access.Principal][]string{me: {access.ReadSpace}}}, reads: true},
+		"a whole table":                         {change: access.Change{Exhaustive: true, Classic: map[access.Principal][]string{me: {access.ReadSpace, access.AdministerSpace}}}, reads: true},
+		"a role change, which may take it away": {change: access.Change{Roles: map[access.Principal]string{team: "r-admin"}}, reads: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := &counting{memory: &memory{me: "me", grants: []access.Grant{
+				{ID: "1", Principal: me, Permission: access.ReadSpace}, {ID: "2", Principal: me, Permission: access.AdministerSpace},
+			}}}
+			tbl, err := access.Open(context.Background(), b, "ENG")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = tbl.CheckAdmins(context.Background(), tc.change, false)
+			if got := b.assignments + b.roles + b.current; (got > 0) != tc.reads {
+				t.Errorf("%d assignment, %d catalogue and %d current-account reads; want reads: %t", b.assignments, b.roles, b.current, tc.reads)
+			}
+		})
+	}
+}
